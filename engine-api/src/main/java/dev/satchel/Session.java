@@ -1,0 +1,544 @@
+package dev.satchel;
+
+import dev.satchel.codec.DecodedSession;
+import dev.satchel.codec.JsonValues;
+import dev.satchel.spi.SaveMode;
+import dev.satchel.spi.SessionEngine;
+import dev.satchel.spi.SessionRecord;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One user's session for one request: a map of JSON values that loads lazily on first access and
+ * remembers whether it was read ({@link #isAccessed()}) or changed ({@link #isModified()}), so the
+ * middleware saves it only when needed. It follows Django's {@code SessionBase} rule for rule.
+ *
+ * <p>Values are the JSON data model: String, integers of any size (read back as {@code Long} or
+ * {@code BigInteger}), {@code Double}, {@code Boolean}, {@code null}, {@code List} and {@code Map}
+ * with String keys. Anything else is refused by {@link #put}, naming the key. As in Django, changing
+ * a list or map obtained from the session in place does not mark it modified; call {@link
+ * #setModified(boolean)}.
+ *
+ * <p>A session belongs to one request and is not thread-safe. Get one from {@link
+ * SessionManager#session(String)}.
+ */
+public final class Session {
+    /** The key of the test cookie inside the session data. */
+    public static final String TEST_COOKIE_NAME = "testcookie";
+    /** The value that marks the test cookie as having worked. */
+    public static final String TEST_COOKIE_VALUE = "worked";
+    /** Where a custom expiry is kept inside the session data (seconds, or an ISO-8601 instant). */
+    public static final String EXPIRY_KEY = "_session_expiry";
+
+    static final String SECURITY_LOGGER = "dev.satchel.security.SuspiciousSession";
+    private static final Logger SECURITY_LOG = LoggerFactory.getLogger(SECURITY_LOGGER);
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    private static final int CREATE_ATTEMPTS = 100;
+
+    private final SessionManager manager;
+    private final SessionEngine engine;
+    private String sessionKey;
+    private Map<String, Object> cache;
+    private boolean accessed;
+    private boolean modified;
+    private Object loadedVersion;
+
+    Session(SessionManager manager, String sessionKey) {
+        this.manager = manager;
+        this.engine = manager.engine();
+        this.sessionKey = SessionKeys.isValid(sessionKey) ? sessionKey : null;
+    }
+
+    // ---------------------------------------------------------------- the map
+
+    /** The value under {@code key}, or {@code null} if absent. Loads the session. */
+    public Object get(String key) {
+        return data(false).get(key);
+    }
+
+    /** The value under {@code key}, or {@code defaultValue} if absent. Loads the session. */
+    public Object getOrDefault(String key, Object defaultValue) {
+        return data(false).getOrDefault(key, defaultValue);
+    }
+
+    /** Whether {@code key} is present. Loads the session. */
+    public boolean containsKey(String key) {
+        return data(false).containsKey(key);
+    }
+
+    /**
+     * Stores a JSON value under {@code key} and marks the session modified.
+     *
+     * @return the previous value, or {@code null}
+     * @throws IllegalArgumentException if the value is not a JSON value, naming the key
+     */
+    public Object put(String key, Object value) {
+        Objects.requireNonNull(key, "key");
+        Object canonical = JsonValues.canonicalize(key, value);
+        Map<String, Object> data = data(false);
+        modified = true;
+        return data.put(key, canonical);
+    }
+
+    /**
+     * Stores every entry and marks the session modified, even when {@code values} is empty (Django's
+     * {@code update}).
+     */
+    public void putAll(Map<String, ?> values) {
+        Map<String, Object> checked = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            String key = Objects.requireNonNull(e.getKey(), "key");
+            checked.put(key, JsonValues.canonicalize(key, e.getValue()));
+        }
+        Map<String, Object> data = data(false);
+        modified = true;
+        data.putAll(checked);
+    }
+
+    /**
+     * Removes {@code key}; the session becomes modified only if the key was present.
+     *
+     * @return the removed value, or {@code null} if there was none
+     */
+    public Object remove(String key) {
+        return pop(key, null);
+    }
+
+    /**
+     * Removes and returns the value under {@code key} (Django's {@code pop} and {@code del}).
+     *
+     * @throws NoSuchElementException if the key is absent (the session stays unmodified)
+     */
+    public Object pop(String key) {
+        Map<String, Object> data = data(false);
+        if (!data.containsKey(key)) {
+            throw new NoSuchElementException("no session key \"" + key + "\"");
+        }
+        modified = true;
+        return data.remove(key);
+    }
+
+    /** Removes and returns the value under {@code key}, or {@code defaultValue} if absent. */
+    public Object pop(String key, Object defaultValue) {
+        Map<String, Object> data = data(false);
+        if (!data.containsKey(key)) {
+            return defaultValue;
+        }
+        modified = true;
+        return data.remove(key);
+    }
+
+    /**
+     * The value under {@code key}; if absent, stores {@code value} first and marks the session
+     * modified (Django's {@code setdefault}).
+     */
+    public Object setDefault(String key, Object value) {
+        Map<String, Object> data = data(false);
+        if (data.containsKey(key)) {
+            return data.get(key);
+        }
+        Object canonical = JsonValues.canonicalize(key, value);
+        modified = true;
+        data.put(key, canonical);
+        return canonical;
+    }
+
+    /** The keys, in insertion order: a read-only live view. Loads the session. */
+    public Set<String> keySet() {
+        return Collections.unmodifiableSet(data(false).keySet());
+    }
+
+    /** The values: a read-only live view. Loads the session. */
+    public Collection<Object> values() {
+        return Collections.unmodifiableCollection(data(false).values());
+    }
+
+    /** The entries: a read-only live view. Loads the session. */
+    public Set<Map.Entry<String, Object>> entrySet() {
+        return Collections.unmodifiableMap(data(false)).entrySet();
+    }
+
+    /** How many keys the session holds. Loads the session. */
+    public int size() {
+        return data(false).size();
+    }
+
+    /** Empties the session without loading it, and marks it accessed and modified. */
+    public void clear() {
+        cache = new LinkedHashMap<>();
+        accessed = true;
+        modified = true;
+    }
+
+    /**
+     * Whether there is no session at all: no key, and no data loaded or put. A session with a key but
+     * no data is not empty. Loads nothing and changes no flag.
+     */
+    public boolean isEmpty() {
+        if (sessionKey != null) {
+            return false;
+        }
+        return cache == null || cache.isEmpty();
+    }
+
+    // ---------------------------------------------------------------- flags
+
+    /** Whether the data was read or written during this request. */
+    public boolean isAccessed() {
+        return accessed;
+    }
+
+    /** Whether the data changed during this request, so that it must be saved. */
+    public boolean isModified() {
+        return modified;
+    }
+
+    /** Sets the modified flag, for example after changing a stored list in place. */
+    public void setModified(boolean modified) {
+        this.modified = modified;
+    }
+
+    /** The session's key, or {@code null} when it has none (new, flushed, or unknown to the store). */
+    public String getSessionKey() {
+        return sessionKey;
+    }
+
+    // ---------------------------------------------------------------- test cookie
+
+    /** Stores the test value, to check on the next request that the browser keeps cookies. */
+    public void setTestCookie() {
+        put(TEST_COOKIE_NAME, TEST_COOKIE_VALUE);
+    }
+
+    /** Whether the test value set on an earlier request came back. */
+    public boolean testCookieWorked() {
+        return TEST_COOKIE_VALUE.equals(get(TEST_COOKIE_NAME));
+    }
+
+    /**
+     * Removes the test value.
+     *
+     * @throws NoSuchElementException if it is not set
+     */
+    public void deleteTestCookie() {
+        pop(TEST_COOKIE_NAME);
+    }
+
+    // ---------------------------------------------------------------- expiry
+
+    /**
+     * Expires the session {@code seconds} after its last modification; {@code 0} means when the
+     * browser closes.
+     */
+    public void setExpiry(long seconds) {
+        put(EXPIRY_KEY, seconds);
+    }
+
+    /** Expires the session at {@code instant} (stored as an ISO-8601 string, as Django 5 does). */
+    public void setExpiry(Instant instant) {
+        put(EXPIRY_KEY, isoFormat(instant));
+    }
+
+    /** Expires the session {@code duration} from now (Django's {@code timedelta}). */
+    public void setExpiry(Duration duration) {
+        setExpiry(manager.clock().instant().plus(duration));
+    }
+
+    /** Removes any custom expiry, returning to the global policy (Django's {@code set_expiry(None)}). */
+    public void clearExpiry() {
+        remove(EXPIRY_KEY);
+    }
+
+    /** Seconds until the session expires, counted from now. Loads the session. */
+    public long getExpiryAge() {
+        return expiryAge(manager.clock().instant(), get(EXPIRY_KEY));
+    }
+
+    /** When the session expires, counted from now. Loads the session. */
+    public Instant getExpiryDate() {
+        return expiryDate(manager.clock().instant(), get(EXPIRY_KEY));
+    }
+
+    /** Whether the session cookie should end when the browser closes. Loads the session. */
+    public boolean getExpireAtBrowserClose() {
+        Object expiry = get(EXPIRY_KEY);
+        if (expiry == null) {
+            return manager.settings().expireAtBrowserClose();
+        }
+        return isZero(expiry);
+    }
+
+    private long expiryAge(Instant modification, Object expiry) {
+        if (expiry == null || isZero(expiry)) {
+            return manager.settings().cookieAge().getSeconds();
+        }
+        if (expiry instanceof String s) {
+            Instant at = parseIso(s);
+            if (at == null) {
+                return manager.settings().cookieAge().getSeconds();
+            }
+            return Duration.between(modification, at).getSeconds();
+        }
+        return seconds(expiry);
+    }
+
+    private Instant expiryDate(Instant modification, Object expiry) {
+        if (expiry instanceof String s) {
+            Instant at = parseIso(s);
+            if (at != null) {
+                return at;
+            }
+            expiry = null;
+        }
+        if (expiry == null || isZero(expiry)) {
+            return modification.plus(manager.settings().cookieAge());
+        }
+        return modification.plusSeconds(seconds(expiry));
+    }
+
+    private static boolean isZero(Object expiry) {
+        if (expiry instanceof Boolean b) {
+            return !b;
+        }
+        return expiry instanceof Number n && n.doubleValue() == 0.0;
+    }
+
+    private long seconds(Object expiry) {
+        if (expiry instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        if (expiry instanceof BigInteger big) {
+            return big.signum() > 0 ? Long.MAX_VALUE / 4 : Long.MIN_VALUE / 4;
+        }
+        if (expiry instanceof Number n) {
+            double d = n.doubleValue();
+            if (Double.isNaN(d)) {
+                return manager.settings().cookieAge().getSeconds();
+            }
+            return (long) Math.max(Math.min(d, Long.MAX_VALUE / 4), Long.MIN_VALUE / 4);
+        }
+        return manager.settings().cookieAge().getSeconds();
+    }
+
+    /** Python's {@code datetime.isoformat()} of an aware UTC instant, to the microsecond. */
+    static String isoFormat(Instant instant) {
+        OffsetDateTime t = instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+        StringBuilder sb = new StringBuilder(32);
+        sb.append(String.format(
+                "%04d-%02d-%02dT%02d:%02d:%02d",
+                t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond()));
+        int micros = t.getNano() / 1000;
+        if (micros != 0) {
+            sb.append(String.format(".%06d", micros));
+        }
+        return sb.append("+00:00").toString();
+    }
+
+    /** Reads what Python's {@code datetime.fromisoformat} reads; a naive value is taken as UTC. */
+    static Instant parseIso(String text) {
+        String s =
+                text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Whether the store holds a record under {@code key}. Malformed keys are answered {@code false}
+     * without asking the store.
+     */
+    public boolean exists(String key) {
+        return SessionKeys.isValid(key) && engine.acceptsKey(key) && engine.exists(key);
+    }
+
+    /**
+     * Saves the data under a fresh key, retrying while keys collide, and marks the session modified.
+     *
+     * @throws SessionException if no free key is found after many attempts
+     */
+    public void create() {
+        for (int attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+            sessionKey = SessionKeys.generate();
+            try {
+                save(true);
+                modified = true;
+                return;
+            } catch (CreateException e) {
+                LOG.debug("session key collision, drawing another (attempt {})", attempt + 1);
+            }
+        }
+        sessionKey = null;
+        throw new SessionException("Unable to create a new session key after " + CREATE_ATTEMPTS
+                + " attempts: the store reports every key as taken");
+    }
+
+    /**
+     * Writes the session to the store: creates it under a fresh key when it has none, otherwise
+     * replaces the stored record.
+     *
+     * @throws UpdateException if the stored record vanished since it was loaded
+     * @throws SessionTooLargeException if the store cannot hold the encoded session
+     * @throws SessionStoreUnavailableException if the store cannot be reached
+     */
+    public void save() {
+        save(false);
+    }
+
+    private void save(boolean mustCreate) {
+        if (sessionKey == null) {
+            create();
+            return;
+        }
+        Map<String, Object> data = data(mustCreate);
+        if (sessionKey == null) {
+            // Loading found no record: a key the store does not know is never adopted.
+            create();
+            return;
+        }
+        SessionRecord record = new SessionRecord(engine.codec().encode(data), getExpiryDateOf(data), null);
+        sessionKey = engine.save(sessionKey, record, mustCreate ? SaveMode.CREATE : SaveMode.UPDATE);
+    }
+
+    private Instant getExpiryDateOf(Map<String, Object> data) {
+        return expiryDate(manager.clock().instant(), data.get(EXPIRY_KEY));
+    }
+
+    /**
+     * Deletes the stored record of this session (the data stays in memory, as in Django). With an
+     * engine that keeps no server records, this empties the session instead.
+     */
+    public void delete() {
+        if (sessionKey == null) {
+            return;
+        }
+        deleteRecord(sessionKey);
+        if (!engine.storesRecords()) {
+            sessionKey = null;
+            cache = new LinkedHashMap<>();
+            modified = true;
+        }
+    }
+
+    private void deleteRecord(String key) {
+        if (engine.acceptsKey(key)) {
+            engine.delete(key);
+        }
+    }
+
+    /**
+     * Empties the session and deletes its record, leaving no key (use on logout). Nothing new is
+     * stored until data is added and saved.
+     */
+    public void flush() {
+        clear();
+        delete();
+        sessionKey = null;
+    }
+
+    /**
+     * Keeps the data under a new key and deletes the old record (use on login, against session
+     * fixation).
+     */
+    public void cycleKey() {
+        Map<String, Object> data = data(false);
+        String oldKey = sessionKey;
+        create();
+        cache = data;
+        if (oldKey != null) {
+            deleteRecord(oldKey);
+        }
+    }
+
+    /** The version of the record as loaded, for conflict-detecting saves; {@code null} if none. */
+    Optional<Object> loadedVersion() {
+        return Optional.ofNullable(loadedVersion);
+    }
+
+    // ---------------------------------------------------------------- loading
+
+    private Map<String, Object> data(boolean noLoad) {
+        accessed = true;
+        if (cache == null) {
+            cache = sessionKey == null || noLoad ? new LinkedHashMap<>() : load();
+        }
+        return cache;
+    }
+
+    private Map<String, Object> load() {
+        if (!engine.acceptsKey(sessionKey)) {
+            SECURITY_LOG.debug("session key refused by the {} engine before any I/O", engine.name());
+            sessionKey = null;
+            return new LinkedHashMap<>();
+        }
+        Optional<SessionRecord> found = engine.load(sessionKey);
+        if (found.isEmpty()) {
+            sessionKey = null;
+            return new LinkedHashMap<>();
+        }
+        SessionRecord record = found.get();
+        DecodedSession decoded;
+        try {
+            decoded = engine.codec().decode(record.data());
+        } catch (SignatureExpiredException e) {
+            return unusable(false);
+        } catch (SessionException e) {
+            SECURITY_LOG.warn(
+                    "Session data corrupted ({} engine): {}",
+                    engine.name(),
+                    e.getClass().getSimpleName());
+            return unusable(false);
+        }
+        if (record.expiry() == null && decoded.signedAt() != null) {
+            Instant expiry = expiryDate(decoded.signedAt(), decoded.data().get(EXPIRY_KEY));
+            if (manager.clock().instant().isAfter(expiry)) {
+                return unusable(true);
+            }
+        }
+        loadedVersion = record.version();
+        return decoded.data();
+    }
+
+    /**
+     * A record that exists but cannot be used. Server-side, a corrupt record keeps its key so a later
+     * save overwrites it, and an expired one is treated as missing. Without server records (cookies),
+     * the session is marked modified so that a fresh cookie replaces the bad one, as in Django.
+     */
+    private Map<String, Object> unusable(boolean expired) {
+        if (!engine.storesRecords()) {
+            modified = true;
+        } else if (expired) {
+            sessionKey = null;
+        }
+        return new LinkedHashMap<>();
+    }
+
+    @Override
+    public String toString() {
+        return "Session{engine=" + engine.name() + ", key=" + (sessionKey == null ? "none" : "<hidden>") + ", loaded="
+                + (cache != null) + ", accessed=" + accessed + ", modified=" + modified + "}";
+    }
+}
