@@ -490,7 +490,7 @@ public final class Session {
 
     private Map<String, Object> load() {
         if (!engine.acceptsKey(sessionKey)) {
-            SECURITY_LOG.debug("session key refused by the {} engine before any I/O", engine.name());
+            SECURITY_LOG.warn("Session key refused by the {} engine: malformed (not looked up)", engine.name());
             sessionKey = null;
             return new LinkedHashMap<>();
         }
