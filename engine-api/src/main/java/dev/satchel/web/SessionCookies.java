@@ -39,6 +39,20 @@ public final class SessionCookies {
         return null;
     }
 
+    /** Whether {@code header} holds a cookie named {@code name} at all, well-formed or not. */
+    public static boolean present(String header, String name) {
+        if (header == null) {
+            return false;
+        }
+        for (String part : header.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).trim().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A cookie value as the middleware accepts it: unquoted, printable, no spaces, bounded. */
     public static String acceptable(String raw) {
         if (raw == null) {
