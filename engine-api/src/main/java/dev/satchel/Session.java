@@ -4,14 +4,12 @@ import dev.satchel.codec.DecodedSession;
 import dev.satchel.codec.JsonValues;
 import dev.satchel.spi.SaveMode;
 import dev.satchel.spi.SessionEngine;
+import dev.satchel.spi.SessionExpiry;
 import dev.satchel.spi.SessionRecord;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Collections;
@@ -281,59 +279,15 @@ public final class Session {
         if (expiry == null) {
             return manager.settings().expireAtBrowserClose();
         }
-        return isZero(expiry);
+        return SessionExpiry.isZero(expiry);
     }
 
     private long expiryAge(Instant modification, Object expiry) {
-        if (expiry == null || isZero(expiry)) {
-            return manager.settings().cookieAge().getSeconds();
-        }
-        if (expiry instanceof String s) {
-            Instant at = parseIso(s);
-            if (at == null) {
-                return manager.settings().cookieAge().getSeconds();
-            }
-            return Duration.between(modification, at).getSeconds();
-        }
-        return seconds(expiry);
+        return SessionExpiry.expiryAge(modification, expiry, manager.settings().cookieAge());
     }
 
     private Instant expiryDate(Instant modification, Object expiry) {
-        if (expiry instanceof String s) {
-            Instant at = parseIso(s);
-            if (at != null) {
-                return at;
-            }
-            expiry = null;
-        }
-        if (expiry == null || isZero(expiry)) {
-            return modification.plus(manager.settings().cookieAge());
-        }
-        return modification.plusSeconds(seconds(expiry));
-    }
-
-    private static boolean isZero(Object expiry) {
-        if (expiry instanceof Boolean b) {
-            return !b;
-        }
-        return expiry instanceof Number n && n.doubleValue() == 0.0;
-    }
-
-    private long seconds(Object expiry) {
-        if (expiry instanceof Boolean b) {
-            return b ? 1 : 0;
-        }
-        if (expiry instanceof BigInteger big) {
-            return big.signum() > 0 ? Long.MAX_VALUE / 4 : Long.MIN_VALUE / 4;
-        }
-        if (expiry instanceof Number n) {
-            double d = n.doubleValue();
-            if (Double.isNaN(d)) {
-                return manager.settings().cookieAge().getSeconds();
-            }
-            return (long) Math.max(Math.min(d, Long.MAX_VALUE / 4), Long.MIN_VALUE / 4);
-        }
-        return manager.settings().cookieAge().getSeconds();
+        return SessionExpiry.expiryDate(modification, expiry, manager.settings().cookieAge());
     }
 
     /** Python's {@code datetime.isoformat()} of an aware UTC instant, to the microsecond. */
@@ -348,21 +302,6 @@ public final class Session {
             sb.append(String.format(".%06d", micros));
         }
         return sb.append("+00:00").toString();
-    }
-
-    /** Reads what Python's {@code datetime.fromisoformat} reads; a naive value is taken as UTC. */
-    static Instant parseIso(String text) {
-        String s =
-                text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
-        try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e2) {
-                return null;
-            }
-        }
     }
 
     // ---------------------------------------------------------------- lifecycle

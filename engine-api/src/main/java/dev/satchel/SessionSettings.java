@@ -1,8 +1,8 @@
 package dev.satchel;
 
 import dev.satchel.signing.SigningAlgorithm;
+import dev.satchel.spi.EngineProperties;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -172,20 +172,7 @@ public final class SessionSettings {
     }
 
     private static boolean parseBoolean(String key, String value) {
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "true":
-            case "yes":
-            case "on":
-            case "1":
-                return true;
-            case "false":
-            case "no":
-            case "off":
-            case "0":
-                return false;
-            default:
-                throw new SessionConfigurationException(key + " must be true or false, not \"" + value + "\"");
-        }
+        return EngineProperties.parseBoolean(key, value);
     }
 
     private static int parseInt(String key, String value) {
@@ -196,17 +183,8 @@ public final class SessionSettings {
         }
     }
 
-    /** Parses seconds ({@code 1209600}) or an ISO-8601 duration ({@code P14D}, {@code PT30M}). */
     static Duration parseDuration(String key, String value) {
-        try {
-            if (!value.isEmpty() && (value.charAt(0) == 'P' || value.charAt(0) == 'p')) {
-                return Duration.parse(value.toUpperCase(Locale.ROOT));
-            }
-            return Duration.ofSeconds(Long.parseLong(value));
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new SessionConfigurationException(
-                    key + " must be seconds or an ISO-8601 duration such as P14D, not \"" + value + "\"");
-        }
+        return EngineProperties.parseDuration(key, value);
     }
 
     private static String problemText(List<String> problems) {

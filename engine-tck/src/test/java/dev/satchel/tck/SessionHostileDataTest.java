@@ -165,6 +165,29 @@ class SessionHostileDataTest {
     }
 
     @Test
+    void absurdExpiryValues_neverThrow() {
+        for (String expiry :
+                new String[] {"1" + "0".repeat(40), "-" + "9".repeat(30), "1e308", "-1e308", "\"not a date\""}) {
+            String key = SessionKeys.generate();
+            String json = "{\"a\":1,\"_session_expiry\":" + expiry + "}";
+            sessions.engine()
+                    .save(
+                            key,
+                            SessionRecord.of(
+                                    signedRaw(json.getBytes(StandardCharsets.US_ASCII)),
+                                    clock.instant().plusSeconds(60)),
+                            SaveMode.CREATE);
+            Session s = sessions.session(key);
+            assertEquals(1L, s.get("a"), expiry);
+            s.getExpiryDate();
+            s.getExpiryAge();
+            s.getExpireAtBrowserClose();
+            s.put("b", 2L);
+            s.save();
+        }
+    }
+
+    @Test
     void aCorruptRecord_keepsItsKey_soTheNextSaveOverwritesIt() {
         String key = SessionKeys.generate();
         sessions.engine()
