@@ -1,0 +1,58 @@
+package dev.satchel.cache.internal;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The small port every cache adapter implements: one store call per method, each ending within the
+ * configured timeout. Keys are already valid physical keys; values are ASCII text (Satchel's signed
+ * encoding). Every method throws {@link dev.satchel.SessionStoreUnavailableException} when the store
+ * cannot answer, never a client library's own exception.
+ */
+public interface CacheStore extends AutoCloseable {
+
+    /** The value under {@code key} and its compare-and-set version, or empty if there is none. */
+    Optional<Stored> get(String key);
+
+    /** Whether an entry exists under {@code key}. */
+    boolean contains(String key);
+
+    /** Stores only if the key is free; {@code false} if it is taken. */
+    boolean add(String key, String value, Ttl ttl);
+
+    /** Stores unconditionally. */
+    void set(String key, String value, Ttl ttl);
+
+    /** Stores only if the key holds an entry; {@code false} if it is gone. */
+    boolean replace(String key, String value, Ttl ttl);
+
+    /**
+     * Stores only if the entry is still the one {@code get} returned with {@code version}; {@code
+     * false} if it changed or is gone.
+     */
+    boolean compareAndSet(String key, Object version, String value, Ttl ttl);
+
+    /** Removes the entry; a missing one is not an error. */
+    void delete(String key);
+
+    /** The largest value in bytes this store accepts under {@code key}. */
+    long maxValueBytes(String key);
+
+    @Override
+    void close();
+
+    /** A stored value and what a compare-and-set needs to detect a change. */
+    record Stored(String value, Object version) {}
+
+    /**
+     * How long an entry lives: the absolute instant (for stores that expire by a clock) and the same
+     * span in whole seconds from now, rounded up and at least 1 (for stores that take a TTL).
+     */
+    record Ttl(Instant expiry, long seconds, Instant now) {
+        public static Ttl until(Instant expiry, Instant now) {
+            long millis = expiry.toEpochMilli() - now.toEpochMilli();
+            long seconds = Math.max(1, (millis + 999) / 1000);
+            return new Ttl(expiry, seconds, now);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.satchel.cache.internal;
+
+import dev.satchel.SessionConfigurationException;
+import dev.satchel.SessionException;
+import dev.satchel.SessionStoreUnavailableException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * Redis through a Jedis connection pool. One command per operation: {@code GET}, {@code EXISTS},
+ * {@code SET NX EX}, {@code SET EX}, {@code SET XX EX}, {@code DEL}, and one {@code EVAL} of a small
+ * script for compare-and-set. Connect, read and pool-wait times are all bounded by the timeout; broken
+ * connections are dropped by the pool and replaced, so the store recovers by itself.
+ *
+ * <p>Only touched when the URL is {@code redis://} or {@code rediss://}, so Jedis stays optional.
+ */
+public final class RedisStore implements CacheStore {
+    /** Replaces the value only if it is still the one read at load; keeps the TTL semantics of SET. */
+    static final String COMPARE_AND_SET = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+            + "return redis.call('SET', KEYS[1], ARGV[2], 'XX', 'EX', ARGV[3]) else return false end";
+
+    private final JedisPooled jedis;
+    private final String where;
+    private final long maxItemBytes;
+
+    public RedisStore(String url, Duration timeout, int poolSize, long maxItemBytes) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new SessionConfigurationException("satchel.cache.url is not a valid Redis URL", e);
+        }
+        boolean tls = "rediss".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() < 0 ? 6379 : uri.getPort();
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis)
+                .blockingSocketTimeoutMillis(millis)
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+                .ssl(tls);
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null && !userInfo.isEmpty()) {
+            int colon = userInfo.indexOf(':');
+            if (colon < 0) {
+                // redis://secret@host: the whole user info is the (default user's) password.
+                config.password(decode(userInfo));
+            } else {
+                String user = decode(userInfo.substring(0, colon));
+                if (!user.isEmpty()) {
+                    config.user(user);
+                }
+                config.password(decode(userInfo.substring(colon + 1)));
+            }
+        }
+        String path = uri.getPath();
+        if (path != null && path.length() > 1) {
+            config.database(Integer.parseInt(path.substring(1)));
+        }
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(poolSize);
+        pool.setMaxIdle(poolSize);
+        pool.setMinIdle(0);
+        pool.setMaxWait(timeout);
+        pool.setBlockWhenExhausted(true);
+        pool.setTestOnBorrow(false);
+        pool.setTestWhileIdle(true);
+        this.where = (tls ? "rediss://" : "redis://") + uri.getHost() + ":" + port;
+        this.maxItemBytes = maxItemBytes;
+        this.jedis = new JedisPooled(pool, new HostAndPort(uri.getHost(), port), config.build());
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private <T> T call(String what, Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (JedisAccessControlException e) {
+            throw new SessionStoreUnavailableException(
+                    "Redis at " + where + " refused the credentials while trying to " + what
+                            + ": check the user and password in satchel.cache.url",
+                    e);
+        } catch (JedisConnectionException e) {
+            throw new SessionStoreUnavailableException(
+                    "Redis at " + where + " did not answer " + what + " (" + e.getMessage() + ")", e);
+        } catch (JedisDataException e) {
+            throw new SessionException("Redis at " + where + " refused " + what + ": " + e.getMessage(), e);
+        } catch (JedisException e) {
+            // Pool exhaustion (no connection within the timeout) and other client failures.
+            throw new SessionStoreUnavailableException(
+                    "Redis at " + where + " could not " + what + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    @Override
+    public Optional<Stored> get(String key) {
+        String value;
+        try {
+            value = call("GET a session", () -> jedis.get(key));
+        } catch (SessionStoreUnavailableException e) {
+            throw e;
+        } catch (SessionException e) {
+            // The key holds something that is not a string (WRONGTYPE): not one of ours, so no session.
+            return Optional.empty();
+        }
+        return value == null ? Optional.empty() : Optional.of(new Stored(value, value));
+    }
+
+    @Override
+    public boolean contains(String key) {
+        return call("check a session (EXISTS)", () -> jedis.exists(key));
+    }
+
+    @Override
+    public boolean add(String key, String value, Ttl ttl) {
+        return "OK"
+                .equals(call(
+                        "create a session (SET NX)",
+                        () -> jedis.set(key, value, params(ttl).nx())));
+    }
+
+    @Override
+    public void set(String key, String value, Ttl ttl) {
+        call("store a session (SET)", () -> jedis.set(key, value, params(ttl)));
+    }
+
+    @Override
+    public boolean replace(String key, String value, Ttl ttl) {
+        return "OK"
+                .equals(call(
+                        "update a session (SET XX)",
+                        () -> jedis.set(key, value, params(ttl).xx())));
+    }
+
+    @Override
+    public boolean compareAndSet(String key, Object version, String value, Ttl ttl) {
+        if (!(version instanceof String expected)) {
+            return false;
+        }
+        Object reply = call(
+                "update a session if unchanged (EVAL)",
+                () -> jedis.eval(
+                        COMPARE_AND_SET, List.of(key), List.of(expected, value, Long.toString(ttl.seconds()))));
+        return "OK".equals(reply);
+    }
+
+    @Override
+    public void delete(String key) {
+        call("delete a session (DEL)", () -> jedis.del(key));
+    }
+
+    @Override
+    public long maxValueBytes(String key) {
+        return maxItemBytes;
+    }
+
+    private static SetParams params(Ttl ttl) {
+        return new SetParams().ex(ttl.seconds());
+    }
+
+    @Override
+    public void close() {
+        jedis.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisStore{" + where + "}";
+    }
+}
