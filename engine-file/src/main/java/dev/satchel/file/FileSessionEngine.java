@@ -1,0 +1,414 @@
+package dev.satchel.file;
+
+import dev.satchel.SessionConfigurationException;
+import dev.satchel.SessionException;
+import dev.satchel.SessionSettings;
+import dev.satchel.SessionStoreUnavailableException;
+import dev.satchel.SessionTooLargeException;
+import dev.satchel.codec.DecodedSession;
+import dev.satchel.codec.SessionCodec;
+import dev.satchel.file.internal.DataExpiry;
+import dev.satchel.file.internal.FileState;
+import dev.satchel.file.internal.SessionDirectory;
+import dev.satchel.spi.EngineContext;
+import dev.satchel.spi.ExpiredSessionSweeper;
+import dev.satchel.spi.SaveMode;
+import dev.satchel.spi.SessionEngine;
+import dev.satchel.spi.SessionRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Django's {@code file} session engine, made atomic and durable: one file per session, named {@code
+ * <cookie name><session key>} in {@value #PATH} (default: the system temporary directory), holding
+ * the session's signed encoding exactly as Django writes it (ASCII, no newline). Django reads the
+ * files Satchel writes and Satchel reads Django's.
+ *
+ * <h2>Writes</h2>
+ *
+ * A save writes a temporary file ({@code <name>.tmp-<n>}, mode 0600) in the same directory, sets its
+ * modification time, forces it to disk, moves it into place and forces the directory. A create claims
+ * the name with a hard link (exclusive: a taken key is a {@link dev.satchel.CreateException}); an
+ * update renames over the old version (a missing file is a {@link dev.satchel.UpdateException}). A
+ * process killed at any moment leaves the old or the new version, never a torn file; a full or
+ * read-only directory gives {@link SessionStoreUnavailableException} and leaves the old version as it
+ * was. A missing directory is created with mode 0700. Concurrent writers to one session follow
+ * Django's rule: the last complete write wins.
+ *
+ * <h2>Expiry: the modification time</h2>
+ *
+ * Satchel sets each file's modification time to the session's absolute expiry, so a directory listing
+ * plus one metadata read per file tells which sessions are over. The rule, applied by {@link #load}
+ * and by {@link #sweeper() clearExpired} alike:
+ *
+ * <ol>
+ *   <li>modification time in the future: the session is alive, and that time is its expiry;
+ *   <li>otherwise, if the modification time is later than the inode change time, Satchel wrote the
+ *       file (a time later than the write itself was set on purpose; Django never sets times) and the
+ *       session has expired;
+ *   <li>otherwise the file was written by Django, whose modification time is its write time. Its
+ *       expiry follows from its data as the session layer computes it ({@code _session_expiry}, else
+ *       the cookie age, counted from the signing time). {@link #load} decides by the data. The sweeper
+ *       keeps such a file without opening it while its modification time plus the cookie age is in the
+ *       future, and only after that opens it to decide, as Django's own {@code clearsessions} does
+ *       for every file. It never deletes a session that is alive by its data.
+ * </ol>
+ *
+ * <p>Django reading Satchel's files keeps them at least as long as Satchel does: Django takes the
+ * modification time as the last write and the session's end as that time plus the cookie age (or the
+ * ISO {@code _session_expiry}, identical on both sides). Satchel's modification time is the expiry
+ * itself, which is never earlier than the last write, so Django's notion of the end is never earlier
+ * than Satchel's. Django ignores an integer expiry server-side; Satchel honours it.
+ *
+ * <p>Loading an expired file deletes it and creates nothing (Django creates a fresh empty file).
+ * Deletion after an expiry check is conditional: the file is renamed aside and removed only if it is
+ * still the version that was checked, so a save that lands at the same moment is never lost.
+ *
+ * <h2>Keys and paths</h2>
+ *
+ * Every key is checked before any filesystem call: 8 to 40 characters of {@code [a-z0-9]}, anything
+ * else is a {@link dev.satchel.SuspiciousSessionException}. Symbolic links in the directory are never
+ * followed, and entries that are not regular files are never read.
+ *
+ * <h2>Sharing the directory</h2>
+ *
+ * Like Django, the engine treats every entry named cookie name plus a valid key as a session file.
+ * Use a directory of its own: the shared temporary directory is the default only for compatibility.
+ */
+public final class FileSessionEngine implements SessionEngine {
+    /** The name this engine is registered under. */
+    public static final String NAME = "file";
+    /** Django's name for its file engine, accepted as an alias. */
+    public static final String DJANGO_NAME = "django.contrib.sessions.backends.file";
+    /** The setting naming the session directory (Django's {@code SESSION_FILE_PATH}). */
+    public static final String PATH = "satchel.file.path";
+    /** How old a temporary or set-aside file must be before the sweeper removes it as abandoned. */
+    public static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
+
+    // Modification times outside this range are clamped (filesystems cannot hold every instant).
+    private static final Instant EARLIEST = Instant.ofEpochSecond(1);
+    private static final Instant LATEST = Instant.parse("2400-01-01T00:00:00Z");
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileSessionEngine.class);
+    private static final Logger SECURITY_LOG = LoggerFactory.getLogger("dev.satchel.security.SuspiciousSession");
+
+    private final SessionCodec codec;
+    private final Clock clock;
+    private final Duration cookieAge;
+    private final SessionDirectory files;
+    private final int sizeLimit;
+
+    /**
+     * An engine for the context's settings: the directory from {@value #PATH} (created 0700 if
+     * missing), file names prefixed with the cookie name.
+     *
+     * @throws SessionConfigurationException if the path is not a directory and cannot be created
+     */
+    public FileSessionEngine(EngineContext context) {
+        SessionSettings settings = context.settings();
+        this.codec = context.codec();
+        this.clock = context.clock();
+        this.cookieAge = settings.cookieAge();
+        // The longest value the codec accepts, plus room for the signature and timestamp.
+        this.sizeLimit = (int) Math.min(Integer.MAX_VALUE - 16, (settings.maxPayloadBytes() / 3 + 1) * 4L + 1024);
+        Path directory = directoryOf(settings);
+        try {
+            SessionDirectory.prepare(directory);
+        } catch (IOException e) {
+            throw new SessionConfigurationException(
+                    PATH + ": cannot use " + directory + " as the session directory (" + e + "); name an existing"
+                            + " directory, or one this process may create",
+                    e);
+        }
+        this.files = new SessionDirectory(directory, settings.cookieName());
+    }
+
+    private static Path directoryOf(SessionSettings settings) {
+        String configured = settings.engineProperty(PATH).orElse("").trim();
+        String path = configured.isEmpty() ? System.getProperty("java.io.tmpdir") : configured;
+        Path directory;
+        try {
+            directory = Path.of(path).toAbsolutePath().normalize();
+        } catch (RuntimeException e) {
+            throw new SessionConfigurationException(PATH + ": not a valid path: " + path, e);
+        }
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            throw new SessionConfigurationException(PATH + ": " + directory + " exists and is not a directory");
+        }
+        return directory;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public SessionCodec codec() {
+        return codec;
+    }
+
+    /** The directory holding the session files. */
+    public Path directory() {
+        return files.directory();
+    }
+
+    /** The file a session key is stored in (the key is validated first). */
+    public Path fileOf(String key) {
+        return files.path(key);
+    }
+
+    /** How many times a session file's content has been read (a sweep reads none of Satchel's). */
+    public long contentReads() {
+        return files.contentReads();
+    }
+
+    // ---------------------------------------------------------------- SessionEngine
+
+    @Override
+    public Optional<SessionRecord> load(String key) {
+        SessionDirectory.requireValidKey(key);
+        SessionDirectory.Content content;
+        try {
+            content = files.read(key, sizeLimit);
+        } catch (IOException e) {
+            throw unavailable("read", key, e);
+        }
+        if (content == null) {
+            return Optional.empty();
+        }
+        FileState state = content.state();
+        if (!state.regularFile()) {
+            SECURITY_LOG.warn(
+                    "Session file in {} is not a regular file (link, directory or device): ignored", directory());
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        String data = text(content);
+        if (state.modified().isAfter(now)) {
+            return Optional.of(SessionRecord.of(data, state.modified()));
+        }
+        if (!state.writtenBySatchel()) {
+            Instant expiry = dataExpiry(content);
+            if (expiry.isAfter(now)) {
+                return Optional.of(SessionRecord.of(data, expiry));
+            }
+        }
+        try {
+            files.deleteIfUnchanged(files.prefix() + key, state);
+        } catch (IOException e) {
+            LOG.warn(
+                    "Could not delete an expired session file in {}: {}",
+                    directory(),
+                    redact(e, key).getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private String text(SessionDirectory.Content content) {
+        byte[] bytes = content.bytes();
+        if (bytes == null) {
+            // Larger than any session the codec accepts: not read; it loads as corrupt data.
+            return "";
+        }
+        if (bytes.length == 0) {
+            // Django reads an empty file as an empty session that keeps its key.
+            return codec.encode(new LinkedHashMap<>());
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The expiry of a file Satchel did not write, from its data (see the class comment). */
+    private Instant dataExpiry(SessionDirectory.Content content) {
+        Instant modified = content.state().modified();
+        byte[] bytes = content.bytes();
+        if (bytes == null || bytes.length == 0) {
+            return modified.plus(cookieAge);
+        }
+        try {
+            DecodedSession decoded = codec.decode(new String(bytes, StandardCharsets.UTF_8));
+            Instant signedAt = decoded.signedAt();
+            return DataExpiry.of(decoded.data(), signedAt != null ? signedAt : modified, cookieAge);
+        } catch (SessionException | IllegalArgumentException e) {
+            // Undecodable: Django's rule (last write plus the cookie age); it loads as an empty session.
+            return modified.plus(cookieAge);
+        }
+    }
+
+    @Override
+    public String save(String key, SessionRecord record, SaveMode mode) {
+        SessionDirectory.requireValidKey(key);
+        byte[] bytes = record.data().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > sizeLimit) {
+            throw new SessionTooLargeException("The encoded session is " + bytes.length
+                    + " bytes, more than the file engine reads back (" + sizeLimit + "); store less data");
+        }
+        Instant expiry =
+                record.expiry() != null ? record.expiry() : clock.instant().plus(cookieAge);
+        if (expiry.isBefore(EARLIEST)) {
+            expiry = EARLIEST;
+        } else if (expiry.isAfter(LATEST)) {
+            expiry = LATEST;
+        }
+        try {
+            files.write(key, bytes, expiry, mode == SaveMode.CREATE);
+        } catch (IOException e) {
+            throw unavailable("save", key, e);
+        }
+        return key;
+    }
+
+    @Override
+    public boolean exists(String key) {
+        SessionDirectory.requireValidKey(key);
+        try {
+            return files.stat(key) != null;
+        } catch (IOException e) {
+            throw unavailable("look up", key, e);
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        SessionDirectory.requireValidKey(key);
+        try {
+            files.delete(key);
+        } catch (IOException e) {
+            throw unavailable("delete", key, e);
+        }
+    }
+
+    @Override
+    public Optional<ExpiredSessionSweeper> sweeper() {
+        return Optional.of(this::clearExpired);
+    }
+
+    // ---------------------------------------------------------------- sweeping
+
+    /**
+     * Deletes expired session files and abandoned temporary files: one directory listing and one
+     * metadata read per entry. Files Satchel wrote are never opened; a file Django wrote is opened
+     * only once its modification time plus the cookie age has passed (see the class comment).
+     *
+     * @return how many session files were deleted
+     * @throws SessionStoreUnavailableException if the directory cannot be listed, or some expired
+     *     files could not be deleted (the others are)
+     */
+    public long clearExpired() {
+        Instant now = clock.instant();
+        long removed = 0;
+        long scratch = 0;
+        long failures = 0;
+        IOException firstFailure = null;
+        try (DirectoryStream<Path> entries = files.entries()) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                try {
+                    String key = files.keyOf(name);
+                    if (key != null) {
+                        if (sweepSession(name, key, entry, now)) {
+                            removed++;
+                        }
+                    } else if (files.isScratchFile(name) && sweepScratch(entry, now)) {
+                        scratch++;
+                    }
+                } catch (IOException e) {
+                    failures++;
+                    if (firstFailure == null) {
+                        firstFailure = e;
+                    }
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            IOException cause = e instanceof IOException io ? io : (IOException) e.getCause();
+            throw new SessionStoreUnavailableException(
+                    "The file engine could not list the session directory " + directory() + ": " + cause, cause);
+        }
+        LOG.debug(
+                "clearExpired in {}: {} expired sessions and {} abandoned files removed",
+                directory(),
+                removed,
+                scratch);
+        if (failures > 0) {
+            throw new SessionStoreUnavailableException(
+                    "The file engine removed " + removed + " expired sessions from " + directory() + " but could not"
+                            + " remove " + failures + " entries; check the directory's permissions and free space",
+                    redact(firstFailure, null));
+        }
+        return removed;
+    }
+
+    private boolean sweepSession(String name, String key, Path entry, Instant now) throws IOException {
+        FileState state = files.stat(entry);
+        if (state == null || state.directory() || state.symbolicLink()) {
+            return false;
+        }
+        if (state.modified().isAfter(now)) {
+            return false;
+        }
+        if (state.writtenBySatchel()) {
+            return files.deleteIfUnchanged(name, state);
+        }
+        if (state.modified().plus(cookieAge).isAfter(now) || !state.regularFile()) {
+            // Written by Django and alive by Django's default rule: not opened.
+            return false;
+        }
+        SessionDirectory.Content content = files.read(key, sizeLimit);
+        if (content == null || !content.state().sameVersionAs(state)) {
+            return false;
+        }
+        if (dataExpiry(content).isAfter(now)) {
+            return false;
+        }
+        return files.deleteIfUnchanged(name, content.state());
+    }
+
+    private boolean sweepScratch(Path entry, Instant now) throws IOException {
+        FileState state = files.stat(entry);
+        if (state == null || state.directory() || state.symbolicLink()) {
+            return false;
+        }
+        Instant madeAt = state.changed() != null ? state.changed() : state.modified();
+        if (madeAt.plus(ABANDONED_AFTER).isAfter(now)) {
+            return false;
+        }
+        return files.deleteScratch(entry);
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    private SessionStoreUnavailableException unavailable(String action, String key, IOException e) {
+        IOException cause = redact(e, key);
+        return new SessionStoreUnavailableException(
+                "The file engine could not " + action + " a session in " + directory() + " (" + cause.getMessage()
+                        + "); check that the directory exists, is writable by this process and has free space",
+                cause);
+    }
+
+    /**
+     * The exception with the session key (a credential, part of every file name) hidden wherever a
+     * session file name occurs, keeping its type name and stack trace.
+     */
+    private IOException redact(IOException e, String key) {
+        String message = e.getClass().getName() + ": " + e.getMessage();
+        if (key != null) {
+            message = message.replace(key, "<session key>");
+        }
+        message = message.replaceAll(
+                java.util.regex.Pattern.quote(files.prefix()) + "[a-z0-9]{8,40}",
+                java.util.regex.Matcher.quoteReplacement(files.prefix()) + "<session key>");
+        IOException redacted = new IOException(message);
+        redacted.setStackTrace(e.getStackTrace());
+        return redacted;
+    }
+}
