@@ -35,7 +35,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The demo in headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, installed by
- * {@code scripts/browser-deps}), once per engine. The browser keeps the cookie, so this checks what
+ * {@code scripts/test-deps}), once per engine. The browser keeps the cookie, so this checks what
  * a person would see: the counter, a second profile as an incognito window, deleting the cookie,
  * log-in and log-out, a replayed cookie, and the cookie's flags as the browser stored them.
  *
@@ -56,7 +56,7 @@ class BrowserTest {
             System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
             return;
         }
-        String message = "the browser test needs " + CHROMIUM + " and " + CHROMEDRIVER + ": run scripts/browser-deps";
+        String message = "the browser test needs " + CHROMIUM + " and " + CHROMEDRIVER + ": run scripts/test-deps";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(message);
         }
