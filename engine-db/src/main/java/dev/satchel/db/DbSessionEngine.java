@@ -9,6 +9,7 @@ import dev.satchel.SuspiciousSessionException;
 import dev.satchel.UpdateException;
 import dev.satchel.codec.SessionCodec;
 import dev.satchel.db.internal.Dialect;
+import dev.satchel.db.internal.StatementCache;
 import dev.satchel.spi.ConditionalSave;
 import dev.satchel.spi.EngineContext;
 import dev.satchel.spi.ExpiredSessionSweeper;
@@ -69,6 +70,9 @@ public final class DbSessionEngine implements SessionEngine {
     private final Dialect dialect;
     private final HikariDataSource pool;
     private final DataSource dataSource;
+    /** SQLite's driver caches no statements, so the engine keeps them per connection; others: null. */
+    private final StatementCache statementCache;
+
     private final long timeoutMillis;
     private final int queryTimeoutSeconds;
     private volatile boolean schemaReady;
@@ -92,6 +96,7 @@ public final class DbSessionEngine implements SessionEngine {
         this.queryTimeoutSeconds = (int) Math.max(1, (timeoutMillis + 999) / 1000);
         this.pool = new HikariDataSource(poolConfig(settings, dialect));
         this.dataSource = b.decorator == null ? pool : Objects.requireNonNull(b.decorator.apply(pool), "decorator");
+        this.statementCache = dialect.statementCache();
 
         String t = dialect.quote(settings.table());
         this.loadSql = "SELECT session_data, expire_date FROM " + t + " WHERE session_key = ? AND expire_date > ?";
@@ -321,6 +326,9 @@ public final class DbSessionEngine implements SessionEngine {
     }
 
     private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        if (statementCache != null) {
+            return statementCache.prepare(c, sql);
+        }
         PreparedStatement ps = c.prepareStatement(sql);
         if (dialect.usesNetwork()) {
             ps.setQueryTimeout(queryTimeoutSeconds);
@@ -351,6 +359,11 @@ public final class DbSessionEngine implements SessionEngine {
             } catch (SQLException e) {
                 if (insert && dialect.isDuplicateKey(e)) {
                     throw new CreateException("session key already exists");
+                }
+                if (dialect.mustReplaceConnections(e)) {
+                    // Statements run on the pooled connection's own driver connection (to keep them
+                    // prepared), so the pool cannot see this error: retire the connections here.
+                    pool.getHikariPoolMXBean().softEvictConnections();
                 }
                 if (attempt < ATTEMPTS && dialect.isRetryable(e)) {
                     LOG.debug("retrying after the database rolled back a statement ({})", e.getSQLState());

@@ -50,8 +50,8 @@ abstract class AbstractDbEngineTest {
     protected final MutableClock clock = new MutableClock(Instant.parse("2030-01-02T03:04:05.123456Z"));
     protected String url;
     protected String table;
-    private StatementCounter counter;
-    private DbSessionEngine engine;
+    protected StatementCounter counter;
+    protected DbSessionEngine engine;
 
     protected abstract TestDb db();
 
@@ -80,7 +80,7 @@ abstract class AbstractDbEngineTest {
         return e;
     }
 
-    private SessionRecord record(Map<String, Object> data, Duration life) {
+    protected SessionRecord record(Map<String, Object> data, Duration life) {
         return SessionRecord.of(
                 engine.codec().encode(new LinkedHashMap<>(data)),
                 clock.instant().plus(life));

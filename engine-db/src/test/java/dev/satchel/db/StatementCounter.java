@@ -17,6 +17,7 @@ import javax.sql.DataSource;
  */
 final class StatementCounter {
     private final List<String> executed = new ArrayList<>();
+    private final List<String> prepared = new ArrayList<>();
 
     DataSource wrap(DataSource target) {
         return proxy(DataSource.class, target, (method, result, args) -> {
@@ -39,13 +40,25 @@ final class StatementCounter {
         return executed.size();
     }
 
+    /** How many times a statement was prepared (each {@code prepareStatement} call), with its SQL. */
+    synchronized List<String> prepared() {
+        return new ArrayList<>(prepared);
+    }
+
     private synchronized void record(String sql) {
         executed.add(sql);
     }
 
     private Connection connection(Connection target) {
         return proxy(Connection.class, target, (method, result, args) -> {
+            if (method.getName().equals("unwrap") && args[0] == Connection.class) {
+                // The engine prepares cached statements on the unwrapped connection: count those too.
+                return connection((Connection) result);
+            }
             if (method.getName().equals("prepareStatement")) {
+                synchronized (this) {
+                    prepared.add((String) args[0]);
+                }
                 return statement(PreparedStatement.class, (PreparedStatement) result, (String) args[0]);
             }
             if (method.getName().equals("createStatement")) {
@@ -79,7 +92,8 @@ final class StatementCounter {
 
     private static <T> T proxy(Class<T> type, T target, After after, Before before) {
         InvocationHandler handler = (p, method, args) -> {
-            if (method.getName().equals("unwrap") || method.getName().equals("isWrapperFor")) {
+            if ((method.getName().equals("unwrap") && args[0] != Connection.class)
+                    || method.getName().equals("isWrapperFor")) {
                 return method.invoke(target, args);
             }
             before.apply(method, args);

@@ -123,6 +123,23 @@ public abstract class Dialect {
         return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
     }
 
+    /**
+     * A statement cache kept by the engine, for drivers that keep none themselves; {@code null} when
+     * the driver reuses prepared statements on its own (PostgreSQL, and MariaDB with server-side
+     * prepared statements and its statement cache).
+     */
+    public StatementCache statementCache() {
+        return null;
+    }
+
+    /**
+     * Whether an error leaves the connection unusable for good, so the pool must replace it (SQLite:
+     * a connection that hit a read-only or I/O error stays read-only after the file recovers).
+     */
+    public boolean mustReplaceConnections(SQLException e) {
+        return false;
+    }
+
     /** Whether per-call network timeouts ({@code Connection.setNetworkTimeout}) apply. */
     public boolean usesNetwork() {
         return true;
@@ -184,6 +201,16 @@ public abstract class Dialect {
         }
 
         @Override
+        public StatementCache statementCache() {
+            return new StatementCache(org.sqlite.SQLiteConnection.class);
+        }
+
+        @Override
+        public boolean mustReplaceConnections(SQLException e) {
+            return SqliteEviction.isFatal(e);
+        }
+
+        @Override
         public boolean isDuplicateKey(SQLException e) {
             // SQLITE_CONSTRAINT_PRIMARYKEY (1555), or the primary code SQLITE_CONSTRAINT (19) when
             // extended result codes are off; the table has no other constraint a write can break.
@@ -241,9 +268,13 @@ public abstract class Dialect {
     static final class SqliteEviction implements SQLExceptionOverride {
         @java.lang.Override
         public Override adjudicate(SQLException e) {
+            return isFatal(e) ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+        }
+
+        /** SQLITE_READONLY (8), SQLITE_IOERR (10), SQLITE_CANTOPEN (14), extended codes included. */
+        static boolean isFatal(SQLException e) {
             int primary = e.getErrorCode() & 0xff;
-            // SQLITE_READONLY (8), SQLITE_IOERR (10), SQLITE_CANTOPEN (14)
-            return primary == 8 || primary == 10 || primary == 14 ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+            return primary == 8 || primary == 10 || primary == 14;
         }
     }
 
@@ -345,6 +376,10 @@ public abstract class Dialect {
             driverDefault(config, url, userPool, "connectTimeout", millis);
             driverDefault(config, url, userPool, "socketTimeout", millis);
             driverDefault(config, url, userPool, "tcpKeepAlive", "true");
+            // Prepare each statement once per connection on the server and keep it (the driver's
+            // default sends every statement as escaped text).
+            driverDefault(config, url, userPool, "useServerPrepStmts", "true");
+            driverDefault(config, url, userPool, "cachePrepStmts", "true");
             if (!userPool.containsKey("transactionIsolation")) {
                 // No gap locks: single-row writes and the batched sweep do not block each other.
                 config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
