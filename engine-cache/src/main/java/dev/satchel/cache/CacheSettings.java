@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -50,9 +51,22 @@ public final class CacheSettings {
     public static final String CAFFEINE_MAXIMUM_SIZE = PREFIX + "caffeine.maximum-size";
     public static final String MAX_ITEM_BYTES = PREFIX + "max-item-bytes";
     public static final String POOL_SIZE = PREFIX + "pool-size";
+    /** For {@code rediss://}: a PKCS12 or JKS trust store holding the server's CA (default: the JVM's). */
+    public static final String TLS_TRUST_STORE = PREFIX + "tls.trust-store";
+    /** The trust store's password, if it has one. */
+    public static final String TLS_TRUST_STORE_PASSWORD = PREFIX + "tls.trust-store-password";
 
     private static final Set<String> KNOWN = Set.of(
-            URL, KEY_PREFIX, VERSION, TIMEOUT, ON_LOAD_FAILURE, CAFFEINE_MAXIMUM_SIZE, MAX_ITEM_BYTES, POOL_SIZE);
+            URL,
+            KEY_PREFIX,
+            VERSION,
+            TIMEOUT,
+            ON_LOAD_FAILURE,
+            CAFFEINE_MAXIMUM_SIZE,
+            MAX_ITEM_BYTES,
+            POOL_SIZE,
+            TLS_TRUST_STORE,
+            TLS_TRUST_STORE_PASSWORD);
 
     /** What a load the store cannot answer means. */
     public enum LoadFailure {
@@ -78,6 +92,8 @@ public final class CacheSettings {
     private final long caffeineMaximumSize;
     private final long maxItemBytes;
     private final int poolSize;
+    private final String trustStore;
+    private final String trustStorePassword;
 
     private CacheSettings(
             String url,
@@ -88,7 +104,9 @@ public final class CacheSettings {
             LoadFailure onLoadFailure,
             long caffeineMaximumSize,
             long maxItemBytes,
-            int poolSize) {
+            int poolSize,
+            String trustStore,
+            String trustStorePassword) {
         this.url = url;
         this.store = store;
         this.keyPrefix = keyPrefix;
@@ -98,6 +116,8 @@ public final class CacheSettings {
         this.caffeineMaximumSize = caffeineMaximumSize;
         this.maxItemBytes = maxItemBytes;
         this.poolSize = poolSize;
+        this.trustStore = trustStore;
+        this.trustStorePassword = trustStorePassword;
     }
 
     /**
@@ -200,8 +220,26 @@ public final class CacheSettings {
         long maxItemBytes = number(raw, MAX_ITEM_BYTES, defaultItemBytes, 1024, Long.MAX_VALUE, problems);
         int poolSize = (int) number(raw, POOL_SIZE, 16, 1, 10_000, problems);
 
+        String trustStore = value(raw, TLS_TRUST_STORE, "");
+        if (!trustStore.isEmpty()) {
+            if (!url.regionMatches(true, 0, "rediss://", 0, 9)) {
+                problems.add(TLS_TRUST_STORE + " applies only to rediss:// URLs");
+            } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(trustStore))) {
+                problems.add(TLS_TRUST_STORE + " \"" + trustStore + "\" is not a readable file");
+            }
+        }
         CacheSettings result = new CacheSettings(
-                url, store, keyPrefix, version, timeout, onLoadFailure, maximumSize, maxItemBytes, poolSize);
+                url,
+                store,
+                keyPrefix,
+                version,
+                timeout,
+                onLoadFailure,
+                maximumSize,
+                maxItemBytes,
+                poolSize,
+                trustStore.isEmpty() ? null : trustStore,
+                trustStore.isEmpty() ? null : raw.get(TLS_TRUST_STORE_PASSWORD.substring(PREFIX.length())));
         int longest = result.physicalKeyPrefixBytes(CacheSessionEngine.LOGICAL_PREFIX) + 40;
         if (longest > 250) {
             problems.add(KEY_PREFIX + " is too long: a session's cache key would reach " + longest
@@ -320,6 +358,16 @@ public final class CacheSettings {
     /** The most connections to Redis. */
     public int poolSize() {
         return poolSize;
+    }
+
+    /** The trust store for {@code rediss://} connections, if one is configured. */
+    public Optional<String> tlsTrustStore() {
+        return Optional.ofNullable(trustStore);
+    }
+
+    /** The trust store's password ({@code null} when none is set). */
+    public String tlsTrustStorePassword() {
+        return trustStorePassword;
     }
 
     /**

@@ -18,7 +18,14 @@ public final class CacheStores {
             case CAFFEINE -> new CaffeineStore(settings.caffeineMaximumSize(), settings.maxItemBytes(), clock);
             case REDIS -> {
                 require("redis.clients.jedis.JedisPooled", "redis.clients:jedis", "redis:// and rediss://");
-                yield new RedisStore(settings.url(), settings.timeout(), settings.poolSize(), settings.maxItemBytes());
+                yield new RedisStore(
+                        settings.url(),
+                        settings.timeout(),
+                        settings.poolSize(),
+                        settings.maxItemBytes(),
+                        settings.tlsTrustStore()
+                                .map(path -> TrustStores.socketFactory(path, settings.tlsTrustStorePassword()))
+                                .orElse(null));
             }
             case MEMCACHED -> {
                 require(

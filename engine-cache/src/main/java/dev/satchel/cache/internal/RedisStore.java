@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -40,6 +42,15 @@ public final class RedisStore implements CacheStore {
     private final long maxItemBytes;
 
     public RedisStore(String url, Duration timeout, int poolSize, long maxItemBytes) {
+        this(url, timeout, poolSize, maxItemBytes, null);
+    }
+
+    /**
+     * A store over Jedis. For {@code rediss://}, {@code tls} supplies the socket factory (a custom
+     * trust store) or {@code null} for the JVM's; the server's name or address is always verified
+     * against its certificate.
+     */
+    public RedisStore(String url, Duration timeout, int poolSize, long maxItemBytes, SSLSocketFactory tlsFactory) {
         URI uri;
         try {
             uri = new URI(url);
@@ -55,6 +66,14 @@ public final class RedisStore implements CacheStore {
                 .blockingSocketTimeoutMillis(millis)
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
                 .ssl(tls);
+        if (tls) {
+            SSLParameters parameters = new SSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            config.sslParameters(parameters);
+            if (tlsFactory != null) {
+                config.sslSocketFactory(tlsFactory);
+            }
+        }
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null && !userInfo.isEmpty()) {
             int colon = userInfo.indexOf(':');
