@@ -2,8 +2,8 @@ package dev.satchel.db;
 
 import dev.satchel.SessionConfigurationException;
 import dev.satchel.SessionSettings;
+import dev.satchel.spi.EngineProperties;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -96,9 +96,9 @@ public final class DbSettings {
                 switch (key) {
                     case URL -> b.url(value);
                     case TABLE -> b.table(value);
-                    case CREATE_TABLE -> b.createTable(parseBoolean(key, value));
+                    case CREATE_TABLE -> b.createTable(EngineProperties.parseBoolean(key, value));
                     case CLEAR_BATCH_SIZE -> b.clearBatchSize(parseInt(key, value));
-                    case TIMEOUT -> b.timeout(parseDuration(key, value));
+                    case TIMEOUT -> b.timeout(EngineProperties.parseDuration(key, value));
                     default ->
                         problems.add(key + " is not a setting of the db engine (known: " + URL + ", " + TABLE
                                 + ", " + CREATE_TABLE + ", " + CLEAR_BATCH_SIZE + ", " + TIMEOUT + ", " + POOL_PREFIX
@@ -112,40 +112,11 @@ public final class DbSettings {
         return b.build();
     }
 
-    private static boolean parseBoolean(String key, String value) {
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "true":
-            case "yes":
-            case "on":
-            case "1":
-                return true;
-            case "false":
-            case "no":
-            case "off":
-            case "0":
-                return false;
-            default:
-                throw new SessionConfigurationException(key + " must be true or false, not \"" + value + "\"");
-        }
-    }
-
     private static int parseInt(String key, String value) {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw new SessionConfigurationException(key + " must be a whole number, not \"" + value + "\"");
-        }
-    }
-
-    private static Duration parseDuration(String key, String value) {
-        try {
-            if (!value.isEmpty() && (value.charAt(0) == 'P' || value.charAt(0) == 'p')) {
-                return Duration.parse(value.toUpperCase(Locale.ROOT));
-            }
-            return Duration.ofSeconds(Long.parseLong(value));
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new SessionConfigurationException(
-                    key + " must be seconds or an ISO-8601 duration such as PT5S, not \"" + value + "\"");
         }
     }
 
