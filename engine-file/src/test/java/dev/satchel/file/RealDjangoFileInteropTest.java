@@ -1,0 +1,76 @@
+package dev.satchel.file;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.satchel.Session;
+import dev.satchel.SessionManager;
+import dev.satchel.SessionSettings;
+import dev.satchel.testing.RealDjango;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Satchel and real Django (3.2, Debian's python3-django) sharing one session directory. */
+class RealDjangoFileInteropTest {
+    private static final String SECRET = "shared-secret-between-django-and-satchel-0123456789";
+    private static final String SCRIPT = String.join(
+            "\n",
+            "import sys, json",
+            "import django",
+            "from django.conf import settings",
+            "settings.configure(SECRET_KEY=sys.argv[2], USE_TZ=True, TIME_ZONE='UTC',",
+            "    INSTALLED_APPS=['django.contrib.sessions'],",
+            "    SESSION_ENGINE='django.contrib.sessions.backends.file', SESSION_FILE_PATH=sys.argv[1])",
+            "django.setup()",
+            "from django.contrib.sessions.backends.file import SessionStore",
+            "if sys.argv[3] == 'load':",
+            "    s = SessionStore(sys.argv[4])",
+            "    print(json.dumps(s.load(), separators=(',', ':')))",
+            "else:",
+            "    s = SessionStore()",
+            "    s.update(json.loads(sys.argv[4]))",
+            "    s.save()",
+            "    print(s.session_key)",
+            "");
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void django() {
+        RealDjango.require();
+    }
+
+    private SessionManager satchel(Path sessions) {
+        return SessionManager.open(SessionSettings.builder()
+                .secretKey(SECRET)
+                .engine("file")
+                .engineProperty("satchel.file.path", sessions.toString())
+                .build());
+    }
+
+    @Test
+    void djangoReadsSatchelsFile_andSatchelReadsDjangos() throws Exception {
+        Path sessions = Files.createDirectory(dir.resolve("sessions"));
+        String key;
+        try (SessionManager m = satchel(sessions)) {
+            Session s = m.newSession();
+            s.put("cart", List.of("apple"));
+            s.put("n", 3L);
+            s.save();
+            key = s.getSessionKey();
+        }
+        List<String> fromDjango = RealDjango.run(dir, SCRIPT, sessions.toString(), SECRET, "load", key);
+        assertEquals("{\"cart\":[\"apple\"],\"n\":3}", fromDjango.get(0), "Django's file engine reads Satchel's file");
+
+        String djangoKey = RealDjango.run(dir, SCRIPT, sessions.toString(), SECRET, "save", "{\"k\":\"v\"}")
+                .get(0);
+        assertEquals(true, Files.exists(sessions.resolve("sessionid" + djangoKey)), "Django's file name");
+        try (SessionManager m = satchel(sessions)) {
+            assertEquals("v", m.session(djangoKey).get("k"), "Satchel reads Django's file");
+        }
+    }
+}
