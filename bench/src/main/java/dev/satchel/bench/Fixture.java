@@ -1,0 +1,99 @@
+package dev.satchel.bench;
+
+import dev.satchel.Session;
+import dev.satchel.SessionManager;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** An open engine with its floor, and what must be undone when the benchmark ends. */
+public final class Fixture implements AutoCloseable {
+    private final EngineType type;
+    private final SessionManager manager;
+    private final Floor floor;
+    private final EngineType.Env env;
+    private final List<Runnable> cleanups = new ArrayList<>();
+
+    Fixture(EngineType type, SessionManager manager, Floor floor, EngineType.Env env) {
+        this.type = type;
+        this.manager = manager;
+        this.floor = floor;
+        this.env = env;
+    }
+
+    void onClose(Runnable cleanup) {
+        cleanups.add(cleanup);
+    }
+
+    public EngineType type() {
+        return type;
+    }
+
+    public SessionManager manager() {
+        return manager;
+    }
+
+    public Floor floor() {
+        return floor;
+    }
+
+    /** The temporary directory of this fixture (deleted on close). */
+    public Path directory() {
+        return env.dir;
+    }
+
+    /** The clock the engine runs on (the expiry benchmark moves it forward). */
+    public BenchClock clock() {
+        return env.clock;
+    }
+
+    /** JDBC statements the engine ran so far (only when opened with counting). */
+    public long engineStatements() {
+        return env.engineStatements.count();
+    }
+
+    /** JDBC statements the floor ran so far (only when opened with counting). */
+    public long floorStatements() {
+        return env.floorStatements.count();
+    }
+
+    /** Stores {@code data} as a new session through the engine and returns its key (or cookie). */
+    public String seed(Map<String, Object> data) {
+        Session s = manager.newSession();
+        s.putAll(data);
+        s.save();
+        return s.getSessionKey();
+    }
+
+    /** The engine's encoding of {@code data}: the bytes the floors store. */
+    public String encode(Map<String, Object> data) {
+        return manager.engine().codec().encode(data);
+    }
+
+    /** When a record written now expires. */
+    public Instant expiry() {
+        return manager.clock().instant().plus(manager.settings().cookieAge());
+    }
+
+    @Override
+    public void close() {
+        try {
+            floor.close();
+        } finally {
+            try {
+                manager.close();
+            } finally {
+                for (Runnable r : cleanups) {
+                    try {
+                        r.run();
+                    } catch (RuntimeException e) {
+                        System.err.println("cleanup of " + type + " failed: " + e);
+                    }
+                }
+                env.deleteDirectory();
+            }
+        }
+    }
+}

@@ -1,0 +1,469 @@
+package dev.satchel.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.satchel.SessionKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import javax.sql.DataSource;
+import net.rubyeye.xmemcached.MemcachedClient;
+import net.rubyeye.xmemcached.XMemcachedClientBuilder;
+import net.rubyeye.xmemcached.exception.MemcachedException;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.SetParams;
+
+/** The floors: each store used directly, with the client and bytes its engine uses. */
+public final class Floors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+
+    private Floors() {}
+
+    private static long ttlSeconds(Instant expiry) {
+        return Math.max(1, Instant.now().until(expiry, ChronoUnit.SECONDS));
+    }
+
+    // ------------------------------------------------------------------ cookies
+
+    /** HMAC-SHA256 over base64url(JSON by Jackson): the work a signed cookie cannot avoid. */
+    public static Floor signedCookie(String secret) {
+        byte[] key = sha256(("django.contrib.sessions.backends.signed_cookies" + "signer" + secret)
+                .getBytes(StandardCharsets.UTF_8));
+        ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return new CookieFloor() {
+            @Override
+            public Object load(String cookie) {
+                int colon = cookie.lastIndexOf(':');
+                String value = cookie.substring(0, colon);
+                byte[] expected = B64.encode(macs.get().doFinal(value.getBytes(StandardCharsets.US_ASCII)));
+                if (!MessageDigest.isEqual(expected, cookie.substring(colon + 1).getBytes(StandardCharsets.US_ASCII))) {
+                    throw new IllegalStateException("bad signature");
+                }
+                return readJson(B64D.decode(value));
+            }
+
+            @Override
+            String write(Map<String, Object> data) {
+                String value = B64.encodeToString(writeJson(data));
+                return value + ':' + B64.encodeToString(macs.get().doFinal(value.getBytes(StandardCharsets.US_ASCII)));
+            }
+        };
+    }
+
+    /** AES-256-GCM over JSON by Jackson, base64url: the work an encrypted cookie cannot avoid. */
+    public static Floor encryptedCookie(String secret) {
+        SecretKeySpec key = new SecretKeySpec(sha256(("encrypted" + secret).getBytes(StandardCharsets.UTF_8)), "AES");
+        ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> {
+            try {
+                return Cipher.getInstance("AES/GCM/NoPadding");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        SecureRandom random = new SecureRandom();
+        return new CookieFloor() {
+            @Override
+            public Object load(String cookie) {
+                byte[] raw = B64D.decode(cookie);
+                try {
+                    Cipher c = ciphers.get();
+                    c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, raw, 0, 12));
+                    return readJson(c.doFinal(raw, 12, raw.length - 12));
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            String write(Map<String, Object> data) {
+                byte[] plain = writeJson(data);
+                byte[] nonce = new byte[12];
+                random.nextBytes(nonce);
+                try {
+                    Cipher c = ciphers.get();
+                    c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+                    byte[] out = new byte[12 + c.getOutputSize(plain.length)];
+                    System.arraycopy(nonce, 0, out, 0, 12);
+                    c.doFinal(plain, 0, plain.length, out, 12);
+                    return B64.encodeToString(out);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+    }
+
+    private abstract static class CookieFloor implements Floor {
+        abstract String write(Map<String, Object> data);
+
+        @Override
+        public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
+            return write(data);
+        }
+
+        @Override
+        public String create(Map<String, Object> data, String encoded, Instant expiry) {
+            return write(data);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static byte[] writeJson(Object data) {
+        try {
+            return JSON.writeValueAsBytes(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Object readJson(byte[] bytes) {
+        try {
+            return JSON.readValue(bytes, Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] sha256(byte[] in) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(in);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ file
+
+    /** A file read, and a write to a temporary file renamed over the target (mtime = expiry). */
+    public static Floor file(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Floor() {
+            @Override
+            public Object load(String key) {
+                try {
+                    return new String(Files.readAllBytes(directory.resolve("floor" + key)), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
+                try {
+                    Path temp = Files.createTempFile(directory, "floor", ".tmp");
+                    Files.write(temp, encoded.getBytes(StandardCharsets.UTF_8));
+                    Files.setLastModifiedTime(temp, FileTime.from(expiry));
+                    Files.move(
+                            temp,
+                            directory.resolve("floor" + key),
+                            StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                    return key;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public String create(Map<String, Object> data, String encoded, Instant expiry) {
+                return save(SessionKeys.generate(), data, encoded, expiry);
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    // ------------------------------------------------------------------ caches
+
+    /** A Caffeine cache: get and put. */
+    public static Floor caffeine() {
+        Cache<String, String> cache = Caffeine.newBuilder().maximumSize(100_000).build();
+        return new Floor() {
+            @Override
+            public Object load(String key) {
+                return cache.getIfPresent(key);
+            }
+
+            @Override
+            public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
+                cache.put(key, encoded);
+                return key;
+            }
+
+            @Override
+            public String create(Map<String, Object> data, String encoded, Instant expiry) {
+                String key = SessionKeys.generate();
+                cache.asMap().putIfAbsent(key, encoded);
+                return key;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    /** Redis through Jedis: GET, SET EX, and SET NX EX to create. */
+    public static Floor redis(String url, String keyPrefix) {
+        InetSocketAddress a = Stores.address(url);
+        JedisPooled jedis = new JedisPooled(a.getHostString(), a.getPort());
+        return new Floor() {
+            @Override
+            public Object load(String key) {
+                return jedis.get(keyPrefix + key);
+            }
+
+            @Override
+            public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
+                jedis.set(keyPrefix + key, encoded, SetParams.setParams().ex(ttlSeconds(expiry)));
+                return key;
+            }
+
+            @Override
+            public String create(Map<String, Object> data, String encoded, Instant expiry) {
+                String key = SessionKeys.generate();
+                jedis.set(keyPrefix + key, encoded, SetParams.setParams().nx().ex(ttlSeconds(expiry)));
+                return key;
+            }
+
+            @Override
+            public void close() {
+                jedis.close();
+            }
+        };
+    }
+
+    /** memcached through xmemcached: get, set, and add to create. */
+    public static Floor memcached(String url, String keyPrefix) {
+        InetSocketAddress a = Stores.address(url);
+        MemcachedClient client;
+        try {
+            client = new XMemcachedClientBuilder(a.getHostString() + ":" + a.getPort()).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Floor() {
+            @Override
+            public Object load(String key) {
+                try {
+                    return client.get(keyPrefix + key);
+                } catch (TimeoutException | MemcachedException e) {
+                    throw new IllegalStateException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
+                try {
+                    client.set(keyPrefix + key, (int) ttlSeconds(expiry), encoded);
+                    return key;
+                } catch (TimeoutException | MemcachedException e) {
+                    throw new IllegalStateException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public String create(Map<String, Object> data, String encoded, Instant expiry) {
+                String key = SessionKeys.generate();
+                try {
+                    client.add(keyPrefix + key, (int) ttlSeconds(expiry), encoded);
+                    return key;
+                } catch (TimeoutException | MemcachedException e) {
+                    throw new IllegalStateException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public void close() {
+                try {
+                    client.shutdown();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ databases
+
+    /** One JDBC statement per operation through HikariCP: a SELECT, an upsert, an INSERT. */
+    public static Floor jdbc(String url, String table, UnaryOperator<DataSource> wrap) {
+        Sql sql = Sql.forUrl(url);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setPoolName("floor-" + table);
+        if (sql == Sql.SQLITE) {
+            // The settings the db engine gives SQLite.
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("busy_timeout", "5000");
+            config.setMaximumPoolSize(4);
+        }
+        HikariDataSource pool = new HikariDataSource(config);
+        DataSource ds = wrap.apply(pool);
+        String select = "SELECT session_data, expire_date FROM " + table + " WHERE session_key = ? AND expire_date > ?";
+        String insert = "INSERT INTO " + table + " (session_key, session_data, expire_date) VALUES (?, ?, ?)";
+        String upsert = insert
+                + (sql == Sql.MARIADB
+                        ? " ON DUPLICATE KEY UPDATE session_data = VALUES(session_data), expire_date ="
+                                + " VALUES(expire_date)"
+                        : " ON CONFLICT (session_key) DO UPDATE SET session_data = excluded.session_data,"
+                                + " expire_date = excluded.expire_date");
+        return new Floor() {
+            @Override
+            public Object load(String key) {
+                try (Connection c = ds.getConnection();
+                        PreparedStatement ps = c.prepareStatement(select)) {
+                    ps.setString(1, key);
+                    sql.bind(ps, 2, Instant.now());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getString(1) + rs.getObject(2) : null;
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
+                write(upsert, key, encoded, expiry);
+                return key;
+            }
+
+            @Override
+            public String create(Map<String, Object> data, String encoded, Instant expiry) {
+                String key = SessionKeys.generate();
+                write(insert, key, encoded, expiry);
+                return key;
+            }
+
+            private void write(String statement, String key, String encoded, Instant expiry) {
+                try (Connection c = ds.getConnection();
+                        PreparedStatement ps = c.prepareStatement(statement)) {
+                    ps.setString(1, key);
+                    ps.setString(2, encoded);
+                    sql.bind(ps, 3, expiry);
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public void close() {
+                pool.close();
+            }
+        };
+    }
+
+    /** cached_db's floor: the database write plus the cache write; loads come from the cache. */
+    public static Floor cachedDb(Floor db, Floor cache) {
+        return new Floor() {
+            @Override
+            public Object load(String key) {
+                return cache.load(key);
+            }
+
+            @Override
+            public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
+                db.save(key, data, encoded, expiry);
+                return cache.save(key, data, encoded, expiry);
+            }
+
+            @Override
+            public String create(Map<String, Object> data, String encoded, Instant expiry) {
+                String key = db.create(data, encoded, expiry);
+                return cache.save(key, data, encoded, expiry);
+            }
+
+            @Override
+            public void close() {
+                try (db) {
+                    cache.close();
+                }
+            }
+        };
+    }
+
+    /** How each database takes {@code expire_date} (as Django stores it). */
+    enum Sql {
+        SQLITE,
+        POSTGRES,
+        MARIADB;
+
+        private static final DateTimeFormatter SQLITE_FORMAT =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+
+        static Sql forUrl(String url) {
+            if (url.startsWith("jdbc:sqlite:")) {
+                return SQLITE;
+            }
+            if (url.startsWith("jdbc:postgresql:")) {
+                return POSTGRES;
+            }
+            return MARIADB;
+        }
+
+        void bind(PreparedStatement ps, int index, Instant instant) throws SQLException {
+            Instant t = instant.truncatedTo(ChronoUnit.MICROS);
+            switch (this) {
+                case SQLITE -> ps.setString(index, SQLITE_FORMAT.format(LocalDateTime.ofInstant(t, ZoneOffset.UTC)));
+                case POSTGRES -> ps.setObject(index, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+                case MARIADB -> ps.setObject(index, LocalDateTime.ofInstant(t, ZoneOffset.UTC));
+            }
+        }
+    }
+}

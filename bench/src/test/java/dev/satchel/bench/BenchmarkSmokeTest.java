@@ -1,0 +1,107 @@
+package dev.satchel.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * CI's smoke run: every benchmark method once for every embedded engine, in this JVM and with one
+ * short iteration, then the report from those results. It checks that results come back and the
+ * report is written, never how fast anything is.
+ */
+class BenchmarkSmokeTest {
+    private static final Set<EngineType> EMBEDDED = EnumSet.copyOf(EngineType.EMBEDDED);
+    private static final List<String> METHODS = List.of(
+            "load",
+            "save",
+            "create",
+            "cycle",
+            "floorLoad",
+            "floorSave",
+            "floorCreate",
+            "floorCycle",
+            "codecLoad",
+            "codecSave");
+
+    @TempDir
+    Path temp;
+
+    Path dir;
+
+    @Test
+    void everyBenchmarkRunsForEveryEmbeddedEngineAndTheReportIsWritten() throws Exception {
+        // -Dsatchel.bench.smoke-dir=... keeps the smoke report for inspection.
+        String keep = System.getProperty("satchel.bench.smoke-dir", "");
+        dir = keep.isBlank() ? temp : Files.createDirectories(Path.of(keep));
+        BenchMain.Plan plan = new BenchMain.Plan(
+                "smoke", EMBEDDED, 0, 0, TimeValue.milliseconds(1), 1, TimeValue.milliseconds(100), false, 2_000);
+        BenchMain.Run run = BenchMain.Run.engines(String.join("|", METHODS), EMBEDDED, List.of(Payload.MEDIUM), 1);
+        Path json = dir.resolve("jmh-result.json");
+        Collection<RunResult> results = new Runner(BenchMain.options(plan, run)
+                        .result(json.toString())
+                        .resultFormat(ResultFormatType.JSON)
+                        .build())
+                .run();
+
+        // The in-memory peer (Spring Session on a map) needs no server either.
+        BenchMain.Run peers = BenchMain.Run.peers("load|save|create|cycle", EnumSet.of(PeerType.SPRING_MAP), 1);
+        Path peerJson = dir.resolve("peers.json");
+        Collection<RunResult> peerResults = new Runner(BenchMain.options(plan, peers)
+                        .result(peerJson.toString())
+                        .resultFormat(ResultFormatType.JSON)
+                        .build())
+                .run();
+        assertEquals(4, peerResults.size());
+        BenchMain.merge(List.of(json, peerJson), json);
+
+        Set<String> seen = new HashSet<>();
+        for (RunResult r : results) {
+            seen.add(r.getParams().getBenchmark().replaceAll(".*\\.", "") + "/"
+                    + r.getParams().getParam("engine"));
+            assertTrue(r.getPrimaryResult().getSampleCount() > 0, "no samples: " + r.getParams());
+        }
+        assertEquals(METHODS.size() * EMBEDDED.size(), seen.size(), "benchmarks that produced results: " + seen);
+
+        Expiry.Result sqlite = Expiry.measure(EngineType.DB_SQLITE, 2_000, Duration.ofMillis(200));
+        Expiry.Result file = Expiry.measure(EngineType.FILE, 2_000, Duration.ofMillis(200));
+        assertEquals(1_000, sqlite.removed());
+        assertEquals(1_000, file.removed());
+        new ObjectMapper().writeValue(dir.resolve("expiry.json").toFile(), List.of(sqlite, file));
+        new ObjectMapper()
+                .writeValue(
+                        dir.resolve("scale.json").toFile(),
+                        List.of(Expiry.scale(EngineType.DB_SQLITE, 1_000, Duration.ofMillis(100))));
+        RoundTrips.measure(EnumSet.of(EngineType.DB_SQLITE), dir.resolve("roundtrips.json"));
+        Files.writeString(dir.resolve("run.json"), "{\"mode\":\"smoke\",\"seconds\":0}");
+        Machine.describe(EMBEDDED).write(dir.resolve("machine.json"));
+
+        Report.write(dir);
+        String readme = Files.readString(dir.resolve("README.md"));
+        assertTrue(readme.contains("## Every operation"), readme);
+        assertTrue(readme.contains("## Scale"), readme);
+        for (String png :
+                List.of("cycle-vs-floor.png", "ratio-to-floor.png", "expiry-sweep.png", "expiry-latency.png")) {
+            assertTrue(Files.size(dir.resolve(png)) > 1000, png);
+        }
+        JsonNode trips =
+                new ObjectMapper().readTree(dir.resolve("roundtrips.json").toFile());
+        assertFalse(trips.isEmpty());
+    }
+}
