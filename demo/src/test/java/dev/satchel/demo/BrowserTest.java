@@ -130,10 +130,19 @@ class BrowserTest {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.urlContains(expectedUrlPart));
     }
 
+    /** The items of a list; found again if a navigation replaces the page while they are read. */
     private static List<String> listed(WebDriver driver, String id) {
-        return driver.findElements(By.cssSelector("#" + id + " li")).stream()
-                .map(WebElement::getText)
-                .toList();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return driver.findElements(By.cssSelector("#" + id + " li")).stream()
+                        .map(WebElement::getText)
+                        .toList();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
