@@ -45,6 +45,37 @@ public final class RealDjango {
     }
 
     /**
+     * A script driving one of Django's session engines: {@code argv[1]} is the engine's location (a
+     * database file or a session directory), {@code argv[2]} the secret key; {@code load KEY} prints
+     * the session's data as compact JSON, {@code save JSON} stores a new session and prints its key.
+     *
+     * @param engine the engine's module, for example {@code django.contrib.sessions.backends.db}
+     * @param location the settings that point the engine at {@code sys.argv[1]}, as Python keyword
+     *     arguments
+     */
+    public static String sessionScript(String engine, String location) {
+        return String.join(
+                "\n",
+                "import sys, json",
+                "import django",
+                "from django.conf import settings",
+                "settings.configure(SECRET_KEY=sys.argv[2], USE_TZ=True, TIME_ZONE='UTC',",
+                "    INSTALLED_APPS=['django.contrib.sessions'],",
+                "    SESSION_ENGINE='" + engine + "', " + location + ")",
+                "django.setup()",
+                "from " + engine + " import SessionStore",
+                "if sys.argv[3] == 'load':",
+                "    s = SessionStore(sys.argv[4])",
+                "    print(json.dumps(s.load(), separators=(',', ':')))",
+                "else:",
+                "    s = SessionStore()",
+                "    s.update(json.loads(sys.argv[4]))",
+                "    s.save()",
+                "    print(s.session_key)",
+                "");
+    }
+
+    /**
      * Runs a Python script with arguments and returns its standard output lines.
      *
      * @throws AssertionError with Python's output if the script fails

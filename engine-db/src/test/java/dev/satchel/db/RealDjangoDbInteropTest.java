@@ -20,26 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Satchel and real Django (3.2, Debian's python3-django) sharing one SQLite django_session table. */
 class RealDjangoDbInteropTest {
     private static final String SECRET = "shared-secret-between-django-and-satchel-0123456789";
-    private static final String SCRIPT = String.join(
-            "\n",
-            "import sys, json",
-            "import django",
-            "from django.conf import settings",
-            "settings.configure(SECRET_KEY=sys.argv[2], USE_TZ=True, TIME_ZONE='UTC',",
-            "    INSTALLED_APPS=['django.contrib.sessions'],",
-            "    DATABASES={'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': sys.argv[1]}},",
-            "    SESSION_ENGINE='django.contrib.sessions.backends.db')",
-            "django.setup()",
-            "from django.contrib.sessions.backends.db import SessionStore",
-            "if sys.argv[3] == 'load':",
-            "    s = SessionStore(sys.argv[4])",
-            "    print(json.dumps(s.load(), separators=(',', ':')))",
-            "else:",
-            "    s = SessionStore()",
-            "    s.update(json.loads(sys.argv[4]))",
-            "    s.save()",
-            "    print(s.session_key)",
-            "");
+    private static final String SCRIPT = RealDjango.sessionScript(
+            "django.contrib.sessions.backends.db",
+            "DATABASES={'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': sys.argv[1]}}");
 
     @TempDir
     Path dir;

@@ -16,25 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Satchel and real Django (3.2, Debian's python3-django) sharing one session directory. */
 class RealDjangoFileInteropTest {
     private static final String SECRET = "shared-secret-between-django-and-satchel-0123456789";
-    private static final String SCRIPT = String.join(
-            "\n",
-            "import sys, json",
-            "import django",
-            "from django.conf import settings",
-            "settings.configure(SECRET_KEY=sys.argv[2], USE_TZ=True, TIME_ZONE='UTC',",
-            "    INSTALLED_APPS=['django.contrib.sessions'],",
-            "    SESSION_ENGINE='django.contrib.sessions.backends.file', SESSION_FILE_PATH=sys.argv[1])",
-            "django.setup()",
-            "from django.contrib.sessions.backends.file import SessionStore",
-            "if sys.argv[3] == 'load':",
-            "    s = SessionStore(sys.argv[4])",
-            "    print(json.dumps(s.load(), separators=(',', ':')))",
-            "else:",
-            "    s = SessionStore()",
-            "    s.update(json.loads(sys.argv[4]))",
-            "    s.save()",
-            "    print(s.session_key)",
-            "");
+    private static final String SCRIPT =
+            RealDjango.sessionScript("django.contrib.sessions.backends.file", "SESSION_FILE_PATH=sys.argv[1]");
 
     @TempDir
     Path dir;
