@@ -53,15 +53,16 @@ public final class BenchMain {
                     engines,
                     1,
                     1,
-                    TimeValue.milliseconds(400),
-                    3,
-                    TimeValue.milliseconds(300),
+                    TimeValue.milliseconds(500),
+                    5,
+                    TimeValue.milliseconds(200),
                     false,
                     100_000);
         }
 
         static Plan full(Set<EngineType> engines) {
-            return new Plan("full", engines, 2, 3, TimeValue.seconds(2), 5, TimeValue.seconds(2), true, 1_000_000);
+            // Sized to finish in about 45 minutes on 2 cores with every server present.
+            return new Plan("full", engines, 1, 2, TimeValue.seconds(1), 5, TimeValue.seconds(1), true, 1_000_000);
         }
     }
 
@@ -112,12 +113,20 @@ public final class BenchMain {
         runJmh(plan, out);
         RoundTrips.measure(engines, out.resolve("roundtrips.json"));
         Expiry.measure(plan, out.resolve("expiry.json"));
+        DjangoReference.measure(plan, out.resolve("django.json"));
         Files.writeString(
                 out.resolve("run.json"),
-                JSON.writeValueAsString(java.util.Map.of(
+                JSON.writeValueAsString(Map.of(
                         "mode", plan.mode(),
                         "seconds", (System.nanoTime() - started) / 1_000_000_000L,
-                        "engines", engines.stream().map(Enum::name).collect(Collectors.toList()))));
+                        "engines", engines.stream().map(Enum::name).collect(Collectors.toList()),
+                        "forks", plan.forks(),
+                        "warmups", plan.warmups(),
+                        "warmupMillis", plan.warmupTime().convertTo(java.util.concurrent.TimeUnit.MILLISECONDS),
+                        "measurements", plan.measurements(),
+                        "measurementMillis",
+                                plan.measurementTime().convertTo(java.util.concurrent.TimeUnit.MILLISECONDS),
+                        "expirySessions", plan.expirySessions())));
         Report.write(out);
         System.out.println("Report written to " + out.resolve("README.md"));
     }
@@ -170,22 +179,18 @@ public final class BenchMain {
         String floors = "floorLoad|floorSave|floorCreate|floorCycle";
         List<Run> runs = new ArrayList<>();
         if (plan.allPayloadsAllOperations()) {
-            runs.add(Run.engines(ops + "|" + floors, all, List.of(Payload.SMALL, Payload.MEDIUM), 1));
-            runs.add(Run.engines(ops + "|" + floors, large, List.of(Payload.LARGE), 1));
-            runs.add(Run.engines("codecLoad|codecSave", codecs, List.of(Payload.values()), 1));
+            // Every operation on the medium payload at 1 and 4 threads; loads across the payload sizes.
+            runs.add(Run.engines(ops + "|" + floors, all, List.of(Payload.MEDIUM), 1));
             runs.add(Run.engines(ops + "|" + floors, all, List.of(Payload.MEDIUM), 4));
+            runs.add(Run.engines("load|floorLoad", all, List.of(Payload.SMALL), 1));
+            runs.add(Run.engines("load|floorLoad", large, List.of(Payload.LARGE), 1));
+            runs.add(Run.engines("codecLoad|codecSave", codecs, List.of(Payload.values()), 1));
             runs.add(Run.peers(ops, peers, 1));
             runs.add(Run.peers(ops, peers, 4));
         } else {
-            runs.add(Run.engines(ops + "|" + floors, embedded, List.of(Payload.MEDIUM), 1));
-            runs.add(
-                    Run.engines("load|save|cycle|floorLoad|floorSave|floorCycle", servers, List.of(Payload.MEDIUM), 1));
+            // Quick: what the headline, the floor ratios and the peer ratios need, medium payload, 1 thread.
+            runs.add(Run.engines("load|save|cycle|floorLoad|floorSave|floorCycle", all, List.of(Payload.MEDIUM), 1));
             runs.add(Run.engines("codecLoad|codecSave", codecs, List.of(Payload.MEDIUM), 1));
-            runs.add(Run.engines("load|floorLoad", embedded, List.of(Payload.SMALL), 1));
-            Set<EngineType> embeddedLarge = EnumSet.copyOf(embedded);
-            embeddedLarge.retainAll(large);
-            runs.add(Run.engines("load|floorLoad", embeddedLarge, List.of(Payload.LARGE), 1));
-            runs.add(Run.engines("cycle|floorCycle", embedded, List.of(Payload.MEDIUM), 4));
             runs.add(Run.peers("cycle", peers, 1));
         }
         runs.removeIf(Run::isEmpty);

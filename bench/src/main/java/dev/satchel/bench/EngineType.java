@@ -48,7 +48,7 @@ public enum EngineType {
             return new Fixture(this, m, Floors.encryptedCookie(SECRET), env);
         }
     },
-    FILE("file", "file read / write + rename", List.of()) {
+    FILE("file", "file read / write, fsync, rename, directory fsync", List.of()) {
         @Override
         Fixture build(Env env) {
             Path dir = env.dir.resolve("sessions");

@@ -9,10 +9,13 @@ import dev.satchel.SessionKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -175,7 +178,7 @@ public final class Floors {
 
     // ------------------------------------------------------------------ file
 
-    /** A file read, and a write to a temporary file renamed over the target (mtime = expiry). */
+    /** A file read, and a durable write to a temporary file renamed over the target (mtime = expiry). */
     public static Floor file(Path directory) {
         try {
             Files.createDirectories(directory);
@@ -194,15 +197,25 @@ public final class Floors {
 
             @Override
             public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
+                // The file engine's durable write: content forced to disk, renamed, directory forced.
                 try {
                     Path temp = Files.createTempFile(directory, "floor", ".tmp");
-                    Files.write(temp, encoded.getBytes(StandardCharsets.UTF_8));
+                    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                        ByteBuffer buf = ByteBuffer.wrap(encoded.getBytes(StandardCharsets.UTF_8));
+                        while (buf.hasRemaining()) {
+                            ch.write(buf);
+                        }
+                        ch.force(true);
+                    }
                     Files.setLastModifiedTime(temp, FileTime.from(expiry));
                     Files.move(
                             temp,
                             directory.resolve("floor" + key),
                             StandardCopyOption.ATOMIC_MOVE,
                             StandardCopyOption.REPLACE_EXISTING);
+                    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+                        dir.force(true);
+                    }
                     return key;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

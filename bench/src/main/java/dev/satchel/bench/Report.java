@@ -76,12 +76,13 @@ public final class Report {
                     .append(" s (without the build).\n\n");
         }
         machine();
-        method(mode);
+        method(mode, run);
         headline();
         operations(1);
         threads();
         payloads();
         peers();
+        django(readJson("django.json"));
         roundTrips(trips);
         expiry(expiry);
         scale(readJson("scale.json"));
@@ -158,7 +159,7 @@ public final class Report {
         md.append('\n');
     }
 
-    private void method(String mode) {
+    private void method(String mode, JsonNode run) {
         md.append("## What is measured\n\n");
         md.append("Each engine runs four operations on the standard payloads (`small` 17 B, `medium` 1005 B, ")
                 .append("`large` 32 720 B of JSON): **load** an existing session (first access: fetch and decode), ")
@@ -177,13 +178,32 @@ public final class Report {
                     .append(" |\n");
         }
         md.append('\n');
+        if (run != null && run.has("forks")) {
+            md.append("Each benchmark: ")
+                    .append(run.path("forks").asInt())
+                    .append(run.path("forks").asInt() == 1 ? " fork" : " forks")
+                    .append(", each with ")
+                    .append(run.path("warmups").asInt())
+                    .append(" × ")
+                    .append(fmt(run.path("warmupMillis").asLong() / 1000.0, 1))
+                    .append(" s of warm-up and ")
+                    .append(run.path("measurements").asInt())
+                    .append(" × ")
+                    .append(fmt(run.path("measurementMillis").asLong() / 1000.0, 1))
+                    .append(" s of measurement. ");
+        }
         if ("quick".equals(mode)) {
-            md.append("Quick mode: one fork, one 0.4 s warm-up and five 0.2 s measurement iterations per benchmark. ")
-                    .append("Embedded engines: every operation on the medium payload at 1 thread, loads on the small ")
-                    .append("and large payloads, the request cycle at 4 threads. Engines on servers (added when they ")
-                    .append("answer on loopback): load, save and the cycle on the medium payload at 1 thread. Errors ")
-                    .append("are JMH's 99.9% confidence half-intervals and are wide with so few iterations; servers ")
-                    .append("shared with other work add noise. Use `scripts/bench --full` for figures to quote.\n\n");
+            md.append("Quick mode measures load, save and the request cycle with their floors on the medium payload ")
+                    .append("at 1 thread, for the embedded engines and every engine whose server answers on loopback, ")
+                    .append("and the Spring Session cycle. Errors are JMH's 99.9% confidence half-intervals and are ")
+                    .append("wide with so few iterations; servers shared with other work add noise. `scripts/bench ")
+                    .append(
+                            "--full` adds create, the small and large payloads and 4 threads, with longer and repeated ")
+                    .append("measurements: quote its figures.\n\n");
+        } else {
+            md.append("Full mode measures every operation with its floor on the medium payload at 1 and 4 threads, ")
+                    .append("loads on the small and large payloads, the codec alone on all three, and every operation ")
+                    .append("of the Spring Session peers at 1 and 4 threads.\n\n");
         }
         md.append("Throughput is JMH's `thrpt` score; µs/op is derived from it (threads / throughput), with the ")
                 .append("same relative error. The cookie engines cannot hold the large payload (4 KB cookie limit), ")
@@ -374,6 +394,48 @@ public final class Report {
         }
     }
 
+    private void django(JsonNode ref) {
+        md.append("## Against Django (reference)\n\n");
+        if (ref == null || !ref.has("results")) {
+            md.append("Not measured in this run: Debian's `python3-django` is not installed (`scripts/test-deps` ")
+                    .append("installs it).\n\n");
+            return;
+        }
+        md.append("Django ")
+                .append(ref.path("django").asText())
+                .append(" on Python ")
+                .append(ref.path("python").asText())
+                .append(" running the same operations on the same payload in one process (`django/reference.py` in ")
+                .append("the bench jar): each figure is the median of five ")
+                .append(fmt(ref.path("secondsPerMeasurement").asDouble(), 1))
+                .append(" s measurements after a warm-up. Django's `cache` engine runs on `LocMemCache` (it ")
+                .append("pickles the session and does not sign it); its `db` engine on SQLite in WAL mode, as Satchel ")
+                .append("opens it; its `file` engine does not fsync. Ratio = Satchel ops/s / Django ops/s.\n\n");
+        md.append("| Satchel engine | Django engine | operation | Satchel ops/s | Django ops/s | ratio |\n")
+                .append("|---|---|---|---:|---:|---:|\n");
+        for (JsonNode r : ref.path("results")) {
+            EngineType e = EngineType.valueOf(r.path("engine").asText());
+            Payload p = Payload.valueOf(r.path("payload").asText());
+            String op = r.path("operation").asText();
+            double django = r.path("opsPerSecond").asDouble();
+            Optional<Score> own = score(e, p, 1, op);
+            md.append("| ")
+                    .append(e.label())
+                    .append(" | ")
+                    .append(r.path("django").asText())
+                    .append(" | ")
+                    .append(op)
+                    .append(" | ")
+                    .append(own.map(Report::ops).orElse("–"))
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%,.0f", django))
+                    .append(" | ")
+                    .append(own.map(o -> x(o.opsPerSecond() / django)).orElse("–"))
+                    .append(" |\n");
+        }
+        md.append('\n');
+    }
+
     private void threads() {
         if (scores.keySet().stream().noneMatch(k -> k.threads() == 4)) {
             return;
@@ -547,8 +609,10 @@ public final class Report {
             md.append("Not measured in this run.\n\n");
             return;
         }
-        md.append("One thread loading random live medium sessions for 1 s (after a 0.3 s warm-up); the cost ")
-                .append("should not grow with the store.\n\n");
+        md.append("One thread loading random live medium sessions (after a 0.3 s warm-up): for 1 s on a store of ")
+                .append(
+                        "10 000 sessions, and for 2 s on the expiry sweep's store of N sessions just before its sweep. ")
+                .append("The cost should not grow with the store.\n\n");
         md.append("| engine | stored sessions | loads | p50 | p99 |\n|---|---:|---:|---:|---:|\n");
         for (JsonNode r : scale) {
             md.append("| ")

@@ -92,8 +92,19 @@ class BenchmarkSmokeTest {
         Files.writeString(dir.resolve("run.json"), "{\"mode\":\"smoke\",\"seconds\":0}");
         Machine.describe(EMBEDDED).write(dir.resolve("machine.json"));
 
+        DjangoReference.measure(plan, dir.resolve("django.json"));
+        boolean django = Files.exists(dir.resolve("django.json"));
+        if ("true".equals(System.getenv("CI"))) {
+            // scripts/test-deps installs python3-django, so CI always runs the reference script.
+            assertTrue(django, "the Django reference did not run");
+        }
+
         Report.write(dir);
         String readme = Files.readString(dir.resolve("README.md"));
+        if (django) {
+            assertTrue(readme.contains("| signed_cookies | signed_cookies | cycle |"), readme);
+            assertTrue(readme.contains("| db (SQLite) | db on SQLite (WAL) | load |"), readme);
+        }
         assertTrue(readme.contains("## Every operation"), readme);
         assertTrue(readme.contains("## Scale"), readme);
         for (String png :

@@ -67,9 +67,11 @@ public final class JsonSerializer implements SessionSerializer {
                 .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
                 .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
                 .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-                // Keys of untrusted input are neither interned nor kept in a shared symbol table.
+                // Keys are never interned. They are canonicalized (a bounded table per factory, with
+                // Jackson's hash-flood check), which is also what gives byte input Jackson's fast
+                // UTF-8 parser; session payloads are verified before they are parsed.
                 .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-                .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+                .enable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
                 .characterEscapes(PythonEscapes.INSTANCE)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(maxDepth)
@@ -133,7 +135,10 @@ public final class JsonSerializer implements SessionSerializer {
         if (bytes.length == 0) {
             throw new MalformedPayloadException("invalid JSON: empty input");
         }
-        try (JsonParser p = factory.createParser(new Latin1Reader(bytes))) {
+        // Pure ASCII (all Satchel and Django ever write) reads the same as latin-1 and UTF-8, so
+        // Jackson's byte parser can take it directly; anything else goes through the latin-1 reader.
+        try (JsonParser p =
+                isAscii(bytes) ? factory.createParser(bytes) : factory.createParser(new Latin1Reader(bytes))) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw new MalformedPayloadException("invalid JSON: no value, only whitespace");
@@ -152,6 +157,9 @@ public final class JsonSerializer implements SessionSerializer {
                     "invalid JSON: " + brief(e.getOriginalMessage()) + where(e.getLocation()), e);
         } catch (IOException e) {
             throw new MalformedPayloadException("cannot read JSON: " + brief(e.getMessage()), e);
+        } catch (IllegalStateException e) {
+            // Jackson's symbol table refuses names built to collide (a hash-flooding attempt).
+            throw new MalformedPayloadException("JSON beyond the decoder's limits: " + brief(e.getMessage()), e);
         }
     }
 
@@ -242,6 +250,10 @@ public final class JsonSerializer implements SessionSerializer {
 
     private Object readInteger(JsonParser p) throws IOException {
         int length = p.getTextLength();
+        if (length <= 18 && length <= maxNumberLength) {
+            // Eighteen characters always fit a long, and are within the digit limit.
+            return Long.valueOf(p.getLongValue());
+        }
         char[] text = p.getTextCharacters();
         int digits = text[p.getTextOffset()] == '-' ? length - 1 : length;
         if (digits > maxNumberLength) {
@@ -455,6 +467,15 @@ public final class JsonSerializer implements SessionSerializer {
         public SerializableString getEscapeSequence(int ch) {
             return null;
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Django's {@code bytes.decode('latin-1')}: each byte is the char with the same code. */

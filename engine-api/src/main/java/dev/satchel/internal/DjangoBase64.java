@@ -53,6 +53,57 @@ public final class DjangoBase64 {
      *     result would be longer than {@code maxBytes}
      */
     public static byte[] decode(byte[] text, int from, int to, int maxBytes) {
+        byte[] clean = decodeClean(text, from, to, maxBytes);
+        return clean != null ? clean : decodeLenient(text, from, to, maxBytes);
+    }
+
+    /**
+     * The common case, fast: only alphabet characters, no padding, a valid length. Returns {@code
+     * null} on anything else, which the lenient decoder then handles exactly as Python does.
+     */
+    private static byte[] decodeClean(byte[] text, int from, int to, int maxBytes) {
+        int length = to - from;
+        int tail = length & 3;
+        if (tail == 1) {
+            return null;
+        }
+        long size = (long) length / 4 * 3 + (tail == 0 ? 0 : tail - 1);
+        if (size > maxBytes) {
+            return null;
+        }
+        byte[] out = new byte[(int) size];
+        int in = from;
+        int o = 0;
+        for (int end = to - tail; in < end; in += 4) {
+            int v = VALUES[text[in] & 0xFF] << 18
+                    | VALUES[text[in + 1] & 0xFF] << 12
+                    | VALUES[text[in + 2] & 0xFF] << 6
+                    | VALUES[text[in + 3] & 0xFF];
+            if (v < 0) {
+                return null; // a byte outside the alphabet (every VALUES miss is -1, all bits set)
+            }
+            out[o++] = (byte) (v >> 16);
+            out[o++] = (byte) (v >> 8);
+            out[o++] = (byte) v;
+        }
+        if (tail != 0) {
+            int a = VALUES[text[in] & 0xFF];
+            int b = VALUES[text[in + 1] & 0xFF];
+            int c = tail == 3 ? VALUES[text[in + 2] & 0xFF] : 0;
+            if ((a | b | c) < 0) {
+                return null;
+            }
+            int v = a << 18 | b << 12 | c << 6;
+            out[o++] = (byte) (v >> 16);
+            if (tail == 3) {
+                out[o] = (byte) (v >> 8);
+            }
+        }
+        return out;
+    }
+
+    /** Python's lenient decoding, step by step; package-private so tests can compare the paths. */
+    static byte[] decodeLenient(byte[] text, int from, int to, int maxBytes) {
         int length = to - from;
         // Django pads the text it was given (junk included) to a multiple of four.
         int padding = Math.floorMod(-length, 4);

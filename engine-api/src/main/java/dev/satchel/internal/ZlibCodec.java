@@ -1,6 +1,7 @@
 package dev.satchel.internal;
 
 import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -15,12 +16,19 @@ import java.util.zip.Inflater;
  */
 public final class ZlibCodec {
     private static final int INITIAL_OUTPUT = 1024;
+    /** Idle compressors and decompressors kept for reuse: creating one allocates and clears native state. */
+    private static final int POOL_SIZE = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+    private static final ArrayBlockingQueue<Deflater> DEFLATERS = new ArrayBlockingQueue<>(POOL_SIZE);
+    private static final ArrayBlockingQueue<Inflater> INFLATERS = new ArrayBlockingQueue<>(POOL_SIZE);
 
     private ZlibCodec() {}
 
     /** Compresses like {@code zlib.compress(data)}: default level (6), zlib wrapper. */
     public static byte[] compress(byte[] data) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
+        Deflater pooled = DEFLATERS.poll();
+        Deflater deflater = pooled != null ? pooled : new Deflater(Deflater.DEFAULT_COMPRESSION);
+        boolean reusable = false;
         try {
             deflater.setInput(data);
             deflater.finish();
@@ -32,9 +40,10 @@ public final class ZlibCodec {
                 }
                 pos += deflater.deflate(out, pos, out.length - pos);
             }
+            reusable = true;
             return Arrays.copyOf(out, pos);
         } finally {
-            deflater.end();
+            release(deflater, reusable);
         }
     }
 
@@ -48,7 +57,9 @@ public final class ZlibCodec {
      *     more than {@code maxBytes}
      */
     public static byte[] decompress(byte[] data, int maxBytes) {
-        Inflater inflater = new Inflater();
+        Inflater pooled = INFLATERS.poll();
+        Inflater inflater = pooled != null ? pooled : new Inflater();
+        boolean reusable = false;
         try {
             inflater.setInput(data);
             // One byte more than allowed, so that going over the limit is detected.
@@ -87,11 +98,33 @@ public final class ZlibCodec {
             if (pos > maxBytes) {
                 throw new IllegalArgumentException("decompressed data larger than " + maxBytes + " bytes");
             }
+            reusable = true;
             return Arrays.copyOf(out, pos);
         } catch (DataFormatException e) {
             throw new IllegalArgumentException("invalid zlib data: " + e.getMessage(), e);
         } finally {
-            inflater.end();
+            release(inflater, reusable);
         }
+    }
+
+    /** Returns a compressor to the pool after a complete, successful use; anything else is freed. */
+    private static void release(Deflater deflater, boolean reusable) {
+        if (reusable) {
+            deflater.reset();
+            if (DEFLATERS.offer(deflater)) {
+                return;
+            }
+        }
+        deflater.end();
+    }
+
+    private static void release(Inflater inflater, boolean reusable) {
+        if (reusable) {
+            inflater.reset();
+            if (INFLATERS.offer(inflater)) {
+                return;
+            }
+        }
+        inflater.end();
     }
 }

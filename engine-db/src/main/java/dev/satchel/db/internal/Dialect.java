@@ -419,6 +419,56 @@ public abstract class Dialect {
 
         /** Reads Django's text (also with a {@code T} or an offset, as other writers produce). */
         public static Instant parse(String text) {
+            Instant exact = parseExact(text);
+            return exact != null ? exact : parseAny(text);
+        }
+
+        /** The text Django writes, {@code YYYY-MM-DD HH:MM:SS[.ffffff]}, without a parser; else null. */
+        private static Instant parseExact(String t) {
+            int n = t.length();
+            if ((n != 19 && n != 26)
+                    || t.charAt(4) != '-'
+                    || t.charAt(7) != '-'
+                    || t.charAt(10) != ' '
+                    || t.charAt(13) != ':'
+                    || t.charAt(16) != ':'
+                    || (n == 26 && t.charAt(19) != '.')) {
+                return null;
+            }
+            int year = digits(t, 0, 4);
+            int month = digits(t, 5, 7);
+            int day = digits(t, 8, 10);
+            int hour = digits(t, 11, 13);
+            int minute = digits(t, 14, 16);
+            int second = digits(t, 17, 19);
+            int micro = n == 26 ? digits(t, 20, 26) : 0;
+            if ((year | month | day | hour | minute | second | micro) < 0
+                    || month < 1
+                    || month > 12
+                    || day < 1
+                    || day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()
+                    || hour > 23
+                    || minute > 59
+                    || second > 59) {
+                return null;
+            }
+            long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+            return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second, micro * 1000L);
+        }
+
+        private static int digits(String t, int from, int to) {
+            int value = 0;
+            for (int i = from; i < to; i++) {
+                int d = t.charAt(i) - '0';
+                if (d < 0 || d > 9) {
+                    return -1;
+                }
+                value = value * 10 + d;
+            }
+            return value;
+        }
+
+        private static Instant parseAny(String text) {
             String iso = text.trim().replace(' ', 'T');
             try {
                 return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);

@@ -202,6 +202,15 @@ public final class SessionDirectory {
                     unixAttributes = false;
                 }
             }
+            return statBasic(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Like {@link #stat(Path)} without the change time ({@code changed} is null); a cheaper read. */
+    private static FileState statBasic(Path file) throws IOException {
+        try {
             BasicFileAttributes b = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return new FileState(
                     b.lastModifiedTime().toInstant(),
@@ -254,9 +263,10 @@ public final class SessionDirectory {
             if (bytes == null) {
                 return new Content(before, null);
             }
-            FileState after = stat(file);
+            // Confirming the version needs no change time: the cheaper basic read is enough.
+            FileState after = statBasic(file);
             if (after != null && after.sameVersionAs(before)) {
-                return new Content(after, bytes);
+                return new Content(before, bytes);
             }
             if (attempt >= 3) {
                 // Rewritten on every look (a very hot session): the bytes are complete either way.
