@@ -232,6 +232,22 @@ public final class Floors {
         };
     }
 
+    /** One xmemcached call, its checked exceptions turned into unchecked ones. */
+    private interface MemcachedCall<T> {
+        T call() throws TimeoutException, InterruptedException, MemcachedException;
+    }
+
+    private static <T> T memcached(MemcachedCall<T> call) {
+        try {
+            return call.call();
+        } catch (TimeoutException | MemcachedException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ------------------------------------------------------------------ caches
 
     /** A Caffeine cache: get and put. */
@@ -315,29 +331,15 @@ public final class Floors {
 
             @Override
             public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
-                try {
-                    client.set(keyPrefix + key, (int) ttlSeconds(expiry), encoded);
-                    return key;
-                } catch (TimeoutException | MemcachedException e) {
-                    throw new IllegalStateException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
+                memcached(() -> client.set(keyPrefix + key, (int) ttlSeconds(expiry), encoded));
+                return key;
             }
 
             @Override
             public String create(Map<String, Object> data, String encoded, Instant expiry) {
                 String key = SessionKeys.generate();
-                try {
-                    client.add(keyPrefix + key, (int) ttlSeconds(expiry), encoded);
-                    return key;
-                } catch (TimeoutException | MemcachedException e) {
-                    throw new IllegalStateException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
+                memcached(() -> client.add(keyPrefix + key, (int) ttlSeconds(expiry), encoded));
+                return key;
             }
 
             @Override

@@ -555,31 +555,16 @@ public final class Report {
             EngineType e = EngineType.valueOf(r.path("engine").asText());
             double ratio = r.path("sweepP99Micros").asDouble()
                     / r.path("idleP99Micros").asDouble();
-            md.append("| ")
-                    .append(e.label())
-                    .append(" | ")
-                    .append(String.format(Locale.ROOT, "%,d", r.path("sessions").asLong()))
-                    .append(" | ")
-                    .append(String.format(Locale.ROOT, "%,d", r.path("removed").asLong()))
-                    .append(" | ")
-                    .append(fmt(r.path("sweepSeconds").asDouble(), 2))
-                    .append(" s")
-                    .append(" | ")
-                    .append(fmt(r.path("idleP50Micros").asDouble(), 1))
-                    .append(" µs")
-                    .append(" | ")
-                    .append(fmt(r.path("idleP99Micros").asDouble(), 1))
-                    .append(" µs")
-                    .append(" | ")
-                    .append(fmt(r.path("sweepP50Micros").asDouble(), 1))
-                    .append(" µs")
-                    .append(" | ")
-                    .append(fmt(r.path("sweepP99Micros").asDouble(), 1))
-                    .append(" µs")
-                    .append(" | ")
-                    .append(x(ratio))
-                    .append(ratio > SWEEP_TARGET ? " (above 2×)" : "")
-                    .append(" |\n");
+            row(
+                    e.label(),
+                    count(r.path("sessions")),
+                    count(r.path("removed")),
+                    fmt(r.path("sweepSeconds").asDouble(), 2) + " s",
+                    microsCell(r.path("idleP50Micros")),
+                    microsCell(r.path("idleP99Micros")),
+                    microsCell(r.path("sweepP50Micros")),
+                    microsCell(r.path("sweepP99Micros")),
+                    x(ratio) + (ratio > SWEEP_TARGET ? " (above 2×)" : ""));
             if (ratio > SWEEP_TARGET) {
                 missed.add(e.label() + " sweep: load p99 " + x(ratio) + " its idle value (target ≤ 2×)");
             }
@@ -615,19 +600,12 @@ public final class Report {
                 .append("The cost should not grow with the store.\n\n");
         md.append("| engine | stored sessions | loads | p50 | p99 |\n|---|---:|---:|---:|---:|\n");
         for (JsonNode r : scale) {
-            md.append("| ")
-                    .append(EngineType.valueOf(r.path("engine").asText()).label())
-                    .append(" | ")
-                    .append(String.format(Locale.ROOT, "%,d", r.path("sessions").asLong()))
-                    .append(" | ")
-                    .append(String.format(Locale.ROOT, "%,d", r.path("loads").asLong()))
-                    .append(" | ")
-                    .append(fmt(r.path("p50Micros").asDouble(), 1))
-                    .append(" µs")
-                    .append(" | ")
-                    .append(fmt(r.path("p99Micros").asDouble(), 1))
-                    .append(" µs")
-                    .append(" |\n");
+            row(
+                    EngineType.valueOf(r.path("engine").asText()).label(),
+                    count(r.path("sessions")),
+                    count(r.path("loads")),
+                    microsCell(r.path("p50Micros")),
+                    microsCell(r.path("p99Micros")));
         }
         md.append('\n');
     }
@@ -816,6 +794,19 @@ public final class Report {
 
     static String x(double ratio) {
         return String.format(Locale.ROOT, "%.2f×", ratio);
+    }
+
+    /** One Markdown table row. */
+    private void row(String... cells) {
+        md.append("| ").append(String.join(" | ", cells)).append(" |\n");
+    }
+
+    private static String count(JsonNode n) {
+        return String.format(Locale.ROOT, "%,d", n.asLong());
+    }
+
+    private static String microsCell(JsonNode n) {
+        return fmt(n.asDouble(), 1) + " µs";
     }
 
     static String fmt(double v, int digits) {
