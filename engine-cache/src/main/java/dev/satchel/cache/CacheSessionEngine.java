@@ -208,6 +208,53 @@ public final class CacheSessionEngine implements SessionEngine {
         store.set(key, record.data(), ttl(record));
     }
 
+    /**
+     * Records a {@code cached_db} logout: stores the tombstone ({@link CacheStore#TOMBSTONE}) under
+     * the session's cache key for {@code lifetime}, whatever is there. A key the cache could never hold
+     * needs none.
+     *
+     * @throws SessionStoreUnavailableException if the store cannot answer (the tombstone may or may not
+     *     have been stored)
+     */
+    public void putTombstone(String sessionKey, java.time.Duration lifetime) {
+        Optional<String> key = checkedKey(sessionKey);
+        if (key.isPresent()) {
+            Instant now = clock.instant();
+            store.putTombstone(key.get(), Ttl.until(now.plus(lifetime), now));
+        }
+    }
+
+    /**
+     * Stores {@code record} unless a logout's tombstone is there, in one atomic store step: the
+     * write-through of {@code cached_db}, which a logout must win.
+     *
+     * @return {@code false}, having written nothing, if the tombstone is there
+     * @throws SessionTooLargeException if the record exceeds the store's item limit
+     * @throws SessionStoreUnavailableException if the store cannot answer
+     */
+    public boolean setUnlessTombstone(String sessionKey, SessionRecord record) {
+        String key = requireKey(sessionKey);
+        checkSize(key, record.data());
+        return store.setUnlessTombstone(key, record.data(), ttl(record));
+    }
+
+    /**
+     * Removes the session's entry unless it is a logout's tombstone, in one atomic store step.
+     *
+     * @throws SessionStoreUnavailableException if the store cannot answer
+     */
+    public void deleteUnlessTombstone(String sessionKey) {
+        Optional<String> key = checkedKey(sessionKey);
+        if (key.isPresent()) {
+            store.deleteUnlessTombstone(key.get());
+        }
+    }
+
+    /** Whether a record {@link #load} returned is a logout's tombstone rather than a session. */
+    public static boolean isTombstone(SessionRecord record) {
+        return CacheStore.TOMBSTONE.equals(record.data());
+    }
+
     @Override
     public boolean exists(String sessionKey) {
         Optional<String> key = checkedKey(sessionKey);

@@ -2,12 +2,14 @@ package dev.satchel.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.Session;
 import dev.satchel.SessionEngines;
 import dev.satchel.SessionManager;
 import dev.satchel.SessionSettings;
+import dev.satchel.SessionStoreUnavailableException;
 import dev.satchel.cache.CacheSessionEngine;
 import dev.satchel.spi.EngineContext;
 import dev.satchel.tck.MutableClock;
@@ -111,7 +113,7 @@ class CachedDbBehaviourTest {
     }
 
     @Test
-    void aCacheThatIsDown_neverFailsTheRequest() throws Exception {
+    void aCacheThatIsDown_neverFailsASaveOrALoad_butALogoutRaisesHavingChangedNothing() throws Exception {
         String deadCache = "redis://127.0.0.1:" + Servers.freePort();
         sessions = SessionManager.builder(settings(deadCache)).clock(clock).build();
         Session s = sessions.newSession();
@@ -124,8 +126,8 @@ class CachedDbBehaviourTest {
         next.put("k", "w");
         next.save();
         assertEquals("w", sessions.session(key).get("k"));
-        next.flush();
-        assertEquals(0, TestDb.count(url(), table));
+        assertThrows(SessionStoreUnavailableException.class, next::flush, "a logout the cache cannot record");
+        assertEquals(1, TestDb.count(url(), table), "nothing was deleted");
     }
 
     @Test

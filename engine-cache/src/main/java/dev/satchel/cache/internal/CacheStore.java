@@ -35,6 +35,28 @@ public interface CacheStore extends AutoCloseable {
     /** Removes the entry; a missing one is not an error. */
     void delete(String key);
 
+    /**
+     * The value a {@code cached_db} logout leaves under the session's cache key: Python's pickle
+     * (protocol 0) of an empty dict. Django's cache backends unpickle it to {@code {}}, which Django's
+     * {@code cached_db} reads as an empty session without falling through to its database; Satchel
+     * reads it as "logged out". It can never be a signed session, which holds neither {@code (} nor a
+     * newline.
+     */
+    String TOMBSTONE = "(dp0\n.";
+
+    /** Stores {@link #TOMBSTONE} under {@code key}, whatever is there. */
+    void putTombstone(String key, Ttl ttl);
+
+    /**
+     * Stores {@code value} unless the key holds {@link #TOMBSTONE}, as one atomic step; {@code false}
+     * (nothing written) if it does. A write that lost a race with a logout can therefore never
+     * replace the logout's tombstone.
+     */
+    boolean setUnlessTombstone(String key, String value, Ttl ttl);
+
+    /** Removes the entry unless it is {@link #TOMBSTONE}, as one atomic step; a missing one is not an error. */
+    void deleteUnlessTombstone(String key);
+
     /** The largest value in bytes this store accepts under {@code key}. */
     long maxValueBytes(String key);
 

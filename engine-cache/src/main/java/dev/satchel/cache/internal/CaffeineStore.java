@@ -92,6 +92,29 @@ public final class CaffeineStore implements CacheStore {
     }
 
     @Override
+    public void putTombstone(String key, Ttl ttl) {
+        cache.put(key, new Entry(TOMBSTONE, ttl.expiry()));
+    }
+
+    @Override
+    public boolean setUnlessTombstone(String key, String value, Ttl ttl) {
+        boolean[] written = {false};
+        cache.asMap().compute(key, (k, old) -> {
+            if (old != null && TOMBSTONE.equals(old.value())) {
+                return old;
+            }
+            written[0] = true;
+            return new Entry(value, ttl.expiry());
+        });
+        return written[0];
+    }
+
+    @Override
+    public void deleteUnlessTombstone(String key) {
+        cache.asMap().computeIfPresent(key, (k, old) -> TOMBSTONE.equals(old.value()) ? old : null);
+    }
+
+    @Override
     public long maxValueBytes(String key) {
         return maxItemBytes;
     }

@@ -35,6 +35,15 @@ public final class MemcachedStore implements CacheStore {
     /** The largest relative time to live memcached accepts; above it, a number is read as a date. */
     public static final long MAX_RELATIVE_TTL = 30L * 24 * 3600;
 
+    /** How often a conditional write re-reads an entry that changed under it before giving up. */
+    static final int CAS_ATTEMPTS = 8;
+
+    /** An expiration memcached reads as a Unix time in 1970: the item expires at once. */
+    static final int EXPIRED = (int) MAX_RELATIVE_TTL + 1;
+
+    /** Python's pickle flag in pymemcache (Django's memcached client), set on the tombstone. */
+    static final int PICKLE_FLAG = 1;
+
     /** Room kept for the key and memcached's item header within the item size limit. */
     static final int ITEM_OVERHEAD = 256;
 
@@ -167,6 +176,59 @@ public final class MemcachedStore implements CacheStore {
         call("delete a session (delete)", () -> client.delete(key, timeoutMillis));
     }
 
+    /** The tombstone with the pickle flag, so Django's pymemcache unpickles it to an empty dict. */
+    @Override
+    public void putTombstone(String key, Ttl ttl) {
+        call(
+                "record a logout (set tombstone)",
+                () -> client.set(key, exp(ttl), TOMBSTONE, new TextTranscoder(PICKLE_FLAG), timeoutMillis));
+    }
+
+    /** {@code gets}, then {@code add} (no entry) or {@code cas} (not a tombstone), retried if the entry changed. */
+    @Override
+    public boolean setUnlessTombstone(String key, String value, Ttl ttl) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            GetsResponse<String> r = call("read a session (gets)", () -> client.gets(key, timeoutMillis));
+            if (r == null || r.getValue() == null) {
+                if (call("store a session (add)", () -> client.add(key, exp(ttl), value, timeoutMillis))) {
+                    return true;
+                }
+            } else if (TOMBSTONE.equals(r.getValue())) {
+                return false;
+            } else if (call(
+                    "store a session (cas)", () -> client.cas(key, exp(ttl), value, timeoutMillis, r.getCas()))) {
+                return true;
+            }
+        }
+        throw new SessionStoreUnavailableException(
+                "memcached at " + where + " kept changing the entry under a" + " conditional write (" + CAS_ATTEMPTS
+                        + " attempts)",
+                null);
+    }
+
+    /**
+     * {@code gets}, then a {@code cas} with an absolute expiry in 1970 (memcached expires the item at
+     * once): the text protocol has no conditional delete.
+     */
+    @Override
+    public void deleteUnlessTombstone(String key) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            GetsResponse<String> r = call("read a session (gets)", () -> client.gets(key, timeoutMillis));
+            if (r == null || r.getValue() == null || TOMBSTONE.equals(r.getValue())) {
+                return;
+            }
+            if (call(
+                    "invalidate a session (cas)",
+                    () -> client.cas(key, EXPIRED, r.getValue(), timeoutMillis, r.getCas()))) {
+                return;
+            }
+        }
+        throw new SessionStoreUnavailableException(
+                "memcached at " + where + " kept changing the entry under a" + " conditional delete (" + CAS_ATTEMPTS
+                        + " attempts)",
+                null);
+    }
+
     @Override
     public long maxValueBytes(String key) {
         return maxItemBytes - key.getBytes(StandardCharsets.UTF_8).length - ITEM_OVERHEAD;
@@ -196,9 +258,20 @@ public final class MemcachedStore implements CacheStore {
      * flags (a pickle written by Django, binary junk): such text simply fails signature checks later.
      */
     static final class TextTranscoder implements Transcoder<String> {
+        private final int flags;
+
+        TextTranscoder() {
+            this(0);
+        }
+
+        /** Writes with these flags (the tombstone carries pymemcache's pickle flag). */
+        TextTranscoder(int flags) {
+            this.flags = flags;
+        }
+
         @Override
         public CachedData encode(String value) {
-            return new CachedData(0, value.getBytes(StandardCharsets.UTF_8));
+            return new CachedData(flags, value.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override

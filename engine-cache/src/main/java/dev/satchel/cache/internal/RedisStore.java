@@ -37,6 +37,18 @@ public final class RedisStore implements CacheStore {
     static final String COMPARE_AND_SET = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
             + "return redis.call('SET', KEYS[1], ARGV[2], 'XX', 'EX', ARGV[3]) else return false end";
 
+    /** True when the key holds the tombstone (ARGV[1]); a key of another type is not one. */
+    private static final String IS_TOMBSTONE =
+            "local t = redis.call('TYPE', KEYS[1])['ok'] == 'string' and redis.call('GET', KEYS[1]) == ARGV[1] ";
+
+    /** SET ... EX unless the key holds the tombstone: 1 if written, 0 if not. */
+    static final String SET_UNLESS_TOMBSTONE =
+            IS_TOMBSTONE + "if t then return 0 end redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1";
+
+    /** DEL unless the key holds the tombstone. */
+    static final String DELETE_UNLESS_TOMBSTONE =
+            IS_TOMBSTONE + "if t then return 0 end return redis.call('DEL', KEYS[1])";
+
     private final JedisPooled jedis;
     private final String where;
     private final long maxItemBytes;
@@ -184,6 +196,27 @@ public final class RedisStore implements CacheStore {
     @Override
     public void delete(String key) {
         call("delete a session (DEL)", () -> jedis.del(key));
+    }
+
+    @Override
+    public void putTombstone(String key, Ttl ttl) {
+        call("record a logout (SET tombstone)", () -> jedis.set(key, TOMBSTONE, params(ttl)));
+    }
+
+    @Override
+    public boolean setUnlessTombstone(String key, String value, Ttl ttl) {
+        Object reply = call(
+                "store a session unless logged out (EVAL)",
+                () -> jedis.eval(
+                        SET_UNLESS_TOMBSTONE, List.of(key), List.of(TOMBSTONE, value, Long.toString(ttl.seconds()))));
+        return Long.valueOf(1).equals(reply);
+    }
+
+    @Override
+    public void deleteUnlessTombstone(String key) {
+        call(
+                "invalidate a session unless logged out (EVAL)",
+                () -> jedis.eval(DELETE_UNLESS_TOMBSTONE, List.of(key), List.of(TOMBSTONE)));
     }
 
     @Override
