@@ -225,34 +225,57 @@ public final class CacheSessionEngine implements SessionEngine {
     }
 
     /**
-     * Stores {@code record} unless a logout's tombstone is there, in one atomic store step: the
-     * write-through of {@code cached_db}, which a logout must win.
+     * Claims the session's cache entry for a {@code cached_db} write: stores a fresh lease unless a
+     * logout's tombstone is there, in one atomic store step. Only the holder of the lease still in
+     * place may {@link #fill} it, so a claim made later (another save, a load's miss, a logout)
+     * voids an earlier writer's pending fill.
      *
-     * @return {@code false}, having written nothing, if the tombstone is there
+     * @return the lease, or empty (nothing written) if the tombstone is there
+     * @throws SessionStoreUnavailableException if the store cannot answer
+     */
+    public Optional<String> lease(String sessionKey, java.time.Duration lifetime) {
+        String key = requireKey(sessionKey);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        String lease = CacheStore.LEASE_PREFIX + Long.toHexString(random.nextLong())
+                + Long.toHexString(random.nextLong()) + "'\n0N.";
+        Instant now = clock.instant();
+        return store.setUnlessTombstone(key, lease, Ttl.until(now.plus(lifetime), now))
+                ? Optional.of(lease)
+                : Optional.empty();
+    }
+
+    /**
+     * Replaces this writer's {@link #lease} with {@code record}, in one atomic store step.
+     *
+     * @return {@code false}, having written nothing, if the lease is no longer there
      * @throws SessionTooLargeException if the record exceeds the store's item limit
      * @throws SessionStoreUnavailableException if the store cannot answer
      */
-    public boolean setUnlessTombstone(String sessionKey, SessionRecord record) {
+    public boolean fill(String sessionKey, String lease, SessionRecord record) {
         String key = requireKey(sessionKey);
         checkSize(key, record.data());
-        return store.setUnlessTombstone(key, record.data(), ttl(record));
+        return store.compareValueAndSet(key, lease, record.data(), ttl(record));
     }
 
     /**
      * Removes the session's entry unless it is a logout's tombstone, in one atomic store step.
      *
+     * @return {@code true} if the tombstone is there
      * @throws SessionStoreUnavailableException if the store cannot answer
      */
-    public void deleteUnlessTombstone(String sessionKey) {
+    public boolean deleteUnlessTombstone(String sessionKey) {
         Optional<String> key = checkedKey(sessionKey);
-        if (key.isPresent()) {
-            store.deleteUnlessTombstone(key.get());
-        }
+        return key.isPresent() && store.deleteUnlessTombstone(key.get());
     }
 
     /** Whether a record {@link #load} returned is a logout's tombstone rather than a session. */
     public static boolean isTombstone(SessionRecord record) {
         return CacheStore.TOMBSTONE.equals(record.data());
+    }
+
+    /** Whether a record {@link #load} returned is a writer's pending {@link #lease} (a miss). */
+    public static boolean isLease(SessionRecord record) {
+        return record.data().startsWith(CacheStore.LEASE_PREFIX);
     }
 
     @Override

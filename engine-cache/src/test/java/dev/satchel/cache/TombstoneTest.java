@@ -34,9 +34,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * The tombstone operations {@code cached_db} builds its logout on, on every store: a tombstone
- * refuses "set unless tombstone" and survives "delete unless tombstone"; anything else is written or
- * removed; and a write racing a tombstone never replaces it.
+ * The lease and tombstone operations {@code cached_db} builds on, on every store: only the lease in
+ * place fills; a tombstone refuses leases and fills and survives invalidation; and writes racing a
+ * tombstone never replace it.
  */
 class TombstoneTest {
     private final MutableClock clock = new MutableClock();
@@ -75,22 +75,29 @@ class TombstoneTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"caffeine", "redis", "memcached"})
-    void aTombstoneRefusesWritesAndInvalidations_anythingElseDoesNot(String store) {
+    void onlyTheLatestLeaseFills_andATombstoneRefusesLeasesFillsAndInvalidations(String store) {
         open(store);
         String key = SessionKeys.generate();
-        assertTrue(engine.setUnlessTombstone(key, record(1)), "no entry: written");
-        assertEquals(Optional.of(record(1).data()), stored(key));
-        assertTrue(engine.setUnlessTombstone(key, record(2)), "a session entry: replaced");
+        String first = engine.lease(key, Duration.ofMinutes(1)).orElseThrow();
+        assertTrue(first.startsWith(CacheStore.LEASE_PREFIX));
+        assertTrue(CacheSessionEngine.isLease(engine.load(key).orElseThrow()), "a lease reads as a lease (a miss)");
+        String second = engine.lease(key, Duration.ofMinutes(1)).orElseThrow();
+        assertFalse(engine.fill(key, first, record(1)), "a lease taken by a later writer does not fill");
+        assertEquals(Optional.of(second), stored(key));
+        assertTrue(engine.fill(key, second, record(2)), "the lease in place fills");
         assertEquals(Optional.of(record(2).data()), stored(key));
-        engine.deleteUnlessTombstone(key);
-        assertEquals(Optional.empty(), stored(key), "a session entry: invalidated");
-        engine.deleteUnlessTombstone(key); // nothing there: not an error
+        assertFalse(engine.fill(key, second, record(3)), "once");
+        assertFalse(engine.deleteUnlessTombstone(key));
+        assertEquals(Optional.empty(), stored(key), "a session entry is invalidated");
+        assertFalse(engine.deleteUnlessTombstone(key), "nothing there: not an error");
 
-        engine.putTombstone(key, Duration.ofHours(1));
+        String third = engine.lease(key, Duration.ofMinutes(1)).orElseThrow();
+        engine.putTombstone(key, Duration.ofHours(1)); // a logout
         assertTrue(CacheSessionEngine.isTombstone(engine.load(key).orElseThrow()));
-        assertFalse(engine.setUnlessTombstone(key, record(3)), "a tombstone refuses the write");
-        engine.deleteUnlessTombstone(key);
-        assertEquals(Optional.of(CacheStore.TOMBSTONE), stored(key), "and survives the invalidation");
+        assertFalse(engine.fill(key, third, record(4)), "a logout voids the pending fill");
+        assertEquals(Optional.empty(), engine.lease(key, Duration.ofMinutes(1)), "and refuses new leases");
+        assertTrue(engine.deleteUnlessTombstone(key), "and survives invalidation");
+        assertEquals(Optional.of(CacheStore.TOMBSTONE), stored(key));
         engine.putTombstone(key, Duration.ofHours(1)); // a second logout
         assertEquals(Optional.of(CacheStore.TOMBSTONE), stored(key));
         engine.delete(key);
@@ -102,10 +109,11 @@ class TombstoneTest {
         String key = SessionKeys.generate();
         try (JedisPooled jedis = new JedisPooled(URI.create(Servers.REDIS_URL))) {
             jedis.lpush(engine.cacheKey(key), "someone else's list");
-            engine.deleteUnlessTombstone(key);
+            assertFalse(engine.deleteUnlessTombstone(key));
             assertFalse(jedis.exists(engine.cacheKey(key)));
             jedis.lpush(engine.cacheKey(key), "someone else's list");
-            assertTrue(engine.setUnlessTombstone(key, record(1)));
+            String lease = engine.lease(key, Duration.ofMinutes(1)).orElseThrow();
+            assertTrue(engine.fill(key, lease, record(1)));
             assertEquals(record(1).data(), jedis.get(engine.cacheKey(key)));
             engine.putTombstone(key, Duration.ofMinutes(5));
             long ttl = jedis.ttl(engine.cacheKey(key));
@@ -114,12 +122,25 @@ class TombstoneTest {
         }
     }
 
-    /** What Django's pymemcache client reads: the tombstone with the pickle flag, so it unpickles to {}. */
+    /** What Django's pymemcache client reads: the markers carry the pickle flag, sessions do not. */
     @Test
-    void onMemcached_theTombstoneCarriesThePickleFlag() throws Exception {
+    void onMemcached_theMarkersCarryThePickleFlag() throws Exception {
         open("memcached");
         String key = SessionKeys.generate();
+        String lease = engine.lease(key, Duration.ofMinutes(1)).orElseThrow();
+        assertEquals(
+                "VALUE " + engine.cacheKey(key) + " 1 " + lease.length() + "\r\n" + lease + "\r\nEND\r\n", rawGet(key));
+        assertTrue(engine.fill(key, lease, record(1)));
+        assertEquals(
+                "VALUE " + engine.cacheKey(key) + " 0 " + record(1).data().length() + "\r\n"
+                        + record(1).data() + "\r\nEND\r\n",
+                rawGet(key));
         engine.putTombstone(key, Duration.ofMinutes(5));
+        assertEquals("VALUE " + engine.cacheKey(key) + " 1 6\r\n(dp0\n.\r\nEND\r\n", rawGet(key));
+        engine.delete(key);
+    }
+
+    private String rawGet(String key) throws Exception {
         URI uri = URI.create(Servers.MEMCACHED_URL.replace("memcached://", "tcp://"));
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             OutputStream out = socket.getOutputStream();
@@ -134,11 +155,8 @@ class TombstoneTest {
                 }
                 reply.write(b);
             }
-            assertEquals(
-                    "VALUE " + engine.cacheKey(key) + " 1 6\r\n(dp0\n.\r\nEND\r\n",
-                    reply.toString(StandardCharsets.US_ASCII));
+            return reply.toString(StandardCharsets.US_ASCII);
         }
-        engine.delete(key);
     }
 
     /**
@@ -156,7 +174,8 @@ class TombstoneTest {
             Future<Integer> writer = pool.submit(() -> {
                 int refused = 0;
                 for (int i = 0; i < 20; i++) {
-                    if (!engine.setUnlessTombstone(key, data)) {
+                    Optional<String> lease = engine.lease(key, Duration.ofMinutes(1));
+                    if (lease.isEmpty() || !engine.fill(key, lease.get(), data)) {
                         refused++;
                     }
                     if (i % 5 == 4) {

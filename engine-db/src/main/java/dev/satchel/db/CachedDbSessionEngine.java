@@ -12,9 +12,7 @@ import dev.satchel.spi.ExpiredSessionSweeper;
 import dev.satchel.spi.SaveMode;
 import dev.satchel.spi.SessionEngine;
 import dev.satchel.spi.SessionRecord;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -28,47 +26,55 @@ import org.slf4j.LoggerFactory;
  * cache is configured with the same {@code satchel.cache.*} keys as the {@code cache} engine (Caffeine
  * by default).
  *
- * <p><b>Logouts are tombstones.</b> A save's or a load's cache write can be delayed past a logout that
- * runs meanwhile (save commits, logout deletes row and entry, then the save's cache write lands), and
- * an unconditional write would then serve the logged-out session for its whole age. So a logout first
- * writes a tombstone ({@link dev.satchel.cache.internal.CacheStore#TOMBSTONE}) under the cache key,
- * living {@link #tombstoneLifetime(Duration) at least a day and at least the cookie age}, and only
- * then deletes the row; every cache write of this engine is "set unless a tombstone is there" in one
- * atomic store step (a Redis script, memcached {@code gets}+{@code cas}/{@code add}, a Caffeine
- * {@code compute}). Whatever the interleaving, the tombstone is either there before the late write,
- * which is then refused, or the write happened before the tombstone replaced it. Tombstones were chosen
- * over versioned entries because Django's schema has no version column, and over
- * invalidate-instead-of-set because a delayed load's write-back would still land after the
- * invalidation. A cache write whose operation began more than half the tombstone lifetime ago is
- * replaced by an invalidation, so no delayed write can outlive the tombstone that guards against it.
+ * <p><b>Design: leases and tombstones.</b> A cache write of a save or of a load's miss can be delayed
+ * (a paused thread, a stalled connection) past a logout or a newer save, and an unconditional write
+ * would then serve a logged-out or older session for the whole session age. So no cache write is
+ * unconditional:
  *
  * <ul>
- *   <li><b>load</b>: a tombstone is "no session", without reading the database. A miss reads the
- *       database and writes the row back unless a tombstone is there; if one is (a logout won the
- *       race), the load returns no session. A cache that cannot answer is logged and the database
- *       answers alone.
- *   <li><b>save</b>: database first, then the write-through. If a tombstone refuses it, the logout
- *       won: the row is deleted again (it is normally gone already) and the save raises {@link
- *       UpdateException} ({@link CreateException} for a create, so a fresh key is drawn), as the
- *       {@code db} engine does for a save after a logout. A cache that fails never fails the save: the
- *       entry is invalidated instead (unless it is a tombstone), and if even that fails this engine
- *       remembers the key and reads it from the database, retrying the invalidation, until the cache
- *       answers. What remains: another process sharing the cache may read the older entry until it
- *       expires or the session is saved again.
+ *   <li>Before touching the database, a writer (a save, or a load that missed) claims the entry with a
+ *       fresh lease, unless a tombstone is there. After the database step it fills the entry only if
+ *       its own lease is still in place (one atomic store step: a Redis script, memcached {@code
+ *       gets}+{@code cas}, a Caffeine {@code compute}). Any later claim (another save, a logout)
+ *       replaces the lease, so a fill that lost a race writes nothing; a save whose fill lost
+ *       invalidates the entry, since a later writer may have filled the entry before this save's
+ *       commit.
+ *   <li>A logout writes a tombstone (a value no session can be, living the cookie age and at least a
+ *       day) and only then deletes the row. Tombstones refuse leases and are never overwritten or
+ *       invalidated by this engine, so a logout that returned is final.
+ * </ul>
+ *
+ * Chosen over versioned entries because Django's schema has no version column, and over
+ * invalidate-instead-of-set because a delayed write-back would still land after the invalidation. The
+ * price is one more cache round trip per save and per miss (two on memcached).
+ *
+ * <ul>
+ *   <li><b>load</b>: a tombstone is "no session", without reading the database; a lease is a miss. A
+ *       miss reads the database and fills the entry if its lease held. A cache that cannot answer is
+ *       logged and the database answers alone.
+ *   <li><b>save</b>: lease, database, fill. If a tombstone refuses the lease, the logout won: the row
+ *       is deleted (a logout that raised after its tombstone may have left it) and the save raises
+ *       {@link UpdateException} without writing ({@link CreateException} for a create, so a fresh key
+ *       is drawn), as the {@code db} engine does for a save after a logout. A cache that fails never
+ *       fails the save: the entry is invalidated instead (never a tombstone), and if even that fails
+ *       this engine remembers the key and reads it from the database, retrying the invalidation, until
+ *       the cache answers. What remains: another process sharing the cache may read the older entry
+ *       until it expires or the session is saved again.
  *   <li><b>logout</b> ({@link #delete}) is final or raises: if the tombstone cannot be written (cache
  *       down or frozen), {@link SessionStoreUnavailableException} is raised before the database is
- *       touched, so the session is intact (a tombstone that still arrives later makes it logged out,
+ *       touched, so the session stays intact (or, if the stalled tombstone still arrives, logged out;
  *       never partly). If the database delete then fails, the logout raises with the tombstone in
  *       place: the session is logged out wherever the cache answers.
  *   <li>{@code exists} asks only the database, the authority.
  * </ul>
  *
- * <p>With Django sharing the cache, the tombstone unpickles to an empty dict, which Django's {@code
- * cached_db} serves as an empty session without reading its database (memcached entries carry
- * pymemcache's pickle flag for this). Satchel's own entries are signed strings, not pickles: Django's
- * Redis backend fails to unpickle them and reads its database; its memcached backend returns the raw
- * bytes, which Django cannot use, so sharing a memcached-backed {@code cached_db} cache with Django
- * is not supported. Django's own saves overwrite tombstones unconditionally.
+ * <p>With Django sharing the cache: the tombstone unpickles to an empty dict, which Django's {@code
+ * cached_db} serves as an empty session without reading its database, and a lease unpickles to
+ * {@code None}, a miss (on memcached both carry pymemcache's pickle flag for this). Satchel's session
+ * entries are signed strings, not pickles: Django's Redis backend fails to unpickle them and reads its
+ * database; its memcached backend returns the raw bytes, which Django cannot use, so sharing a
+ * memcached-backed {@code cached_db} cache with Django is not supported. Django's own writes are
+ * unconditional and can overwrite a tombstone.
  *
  * <p>What tombstones cost: one small entry per logout for the tombstone lifetime, counted against a
  * size-bounded cache (Caffeine's maximum size, Redis's {@code maxmemory}); a tombstone evicted while a
@@ -82,6 +88,9 @@ public final class CachedDbSessionEngine implements SessionEngine {
     /** The shortest time a tombstone lives, whatever the cookie age. */
     static final Duration MIN_TOMBSTONE_LIFETIME = Duration.ofDays(1);
 
+    /** How long a lease may wait for its fill; a later fill finds it gone and writes nothing. */
+    static final Duration LEASE_LIFETIME = Duration.ofMinutes(1);
+
     /** How many keys with a possibly stale cache entry are remembered at most. */
     static final int MAX_SUSPECTS = 100_000;
 
@@ -90,7 +99,6 @@ public final class CachedDbSessionEngine implements SessionEngine {
     private final DbSessionEngine db;
     private final CacheSessionEngine cache;
     private final Duration tombstoneLifetime;
-    private final Clock clock;
 
     /** Keys whose cache entry may be older than the database: the write-through and invalidation failed. */
     private final Set<String> suspects = ConcurrentHashMap.newKeySet();
@@ -113,17 +121,16 @@ public final class CachedDbSessionEngine implements SessionEngine {
 
     /**
      * Write-through over these two engines (both are closed with this one), with tombstones living
-     * {@link #MIN_TOMBSTONE_LIFETIME} and the system clock.
+     * {@link #MIN_TOMBSTONE_LIFETIME}.
      */
     public CachedDbSessionEngine(DbSessionEngine db, CacheSessionEngine cache) {
-        this(db, cache, MIN_TOMBSTONE_LIFETIME, Clock.systemUTC());
+        this(db, cache, MIN_TOMBSTONE_LIFETIME);
     }
 
-    CachedDbSessionEngine(DbSessionEngine db, CacheSessionEngine cache, Duration tombstoneLifetime, Clock clock) {
+    CachedDbSessionEngine(DbSessionEngine db, CacheSessionEngine cache, Duration tombstoneLifetime) {
         this.db = Objects.requireNonNull(db, "db");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.tombstoneLifetime = Objects.requireNonNull(tombstoneLifetime, "tombstoneLifetime");
-        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** The engine the settings describe: {@code satchel.db.*} for the database, {@code satchel.cache.*} for the cache. */
@@ -133,8 +140,7 @@ public final class CachedDbSessionEngine implements SessionEngine {
             return new CachedDbSessionEngine(
                     db,
                     CacheSessionEngine.create(context, CacheSessionEngine.CACHED_DB_LOGICAL_PREFIX),
-                    tombstoneLifetime(context.settings().cookieAge()),
-                    context.clock());
+                    tombstoneLifetime(context.settings().cookieAge()));
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -172,29 +178,35 @@ public final class CachedDbSessionEngine implements SessionEngine {
             LOG.warn("Session cache unavailable, reading the database: {}", e.getMessage());
             return db.load(key);
         }
-        if (cached.isPresent()) {
+        if (cached.isPresent() && CacheSessionEngine.isTombstone(cached.get())) {
+            return Optional.empty();
+        }
+        if (cached.isPresent() && !CacheSessionEngine.isLease(cached.get())) {
             SessionRecord r = cached.get();
-            if (CacheSessionEngine.isTombstone(r)) {
-                return Optional.empty();
-            }
             // The data is also the version the database's conditional save compares with.
             return Optional.of(new SessionRecord(r.data(), r.expiry(), r.data()));
         }
-        Instant started = clock.instant();
+        Lease lease = lease(key);
+        if (lease.loggedOut()) {
+            return Optional.empty();
+        }
         Optional<SessionRecord> stored = db.load(key);
         pause.at(Step.READ, key);
-        if (stored.isPresent() && !fill(key, stored.get(), started)) {
-            return Optional.empty(); // logged out while this load read the database
+        if (stored.isPresent() && lease.token() != null) {
+            fill(key, lease, stored.get()); // if the lease was taken, a later writer fills instead
         }
         return stored;
     }
 
     @Override
     public String save(String key, SessionRecord record, SaveMode mode) {
-        Instant started = clock.instant();
+        Lease lease = lease(key);
+        if (lease.loggedOut()) {
+            refuseLoggedOut(key, mode);
+        }
         String stored = db.save(key, record, mode);
         pause.at(Step.SAVED, stored);
-        writeThrough(stored, record, mode, started);
+        writeThrough(stored, lease, record, mode);
         return stored;
     }
 
@@ -228,10 +240,13 @@ public final class CachedDbSessionEngine implements SessionEngine {
     @Override
     public Optional<ConditionalSave> conditionalSave() {
         return db.conditionalSave().map(dbSave -> (key, record, expectedVersion) -> {
-            Instant started = clock.instant();
+            Lease lease = lease(key);
+            if (lease.loggedOut()) {
+                refuseLoggedOut(key, SaveMode.UPDATE);
+            }
             String stored = dbSave.saveIfUnchanged(key, record, expectedVersion);
             pause.at(Step.SAVED, stored);
-            writeThrough(stored, record, SaveMode.UPDATE, started);
+            writeThrough(stored, lease, record, SaveMode.UPDATE);
             return stored;
         });
     }
@@ -241,11 +256,28 @@ public final class CachedDbSessionEngine implements SessionEngine {
         return db.sweeper();
     }
 
-    /** Puts a committed record in the cache; if a logout's tombstone refuses it, the logout wins. */
-    private void writeThrough(String key, SessionRecord record, SaveMode mode, Instant started) {
-        if (fill(key, record, started)) {
-            return;
+    /** A writer's claim on the cache entry: its lease, none (the cache failed), or a logout's tombstone. */
+    private record Lease(String token, boolean loggedOut) {
+        static final Lease NONE = new Lease(null, false);
+        static final Lease LOGGED_OUT = new Lease(null, true);
+    }
+
+    private Lease lease(String key) {
+        if (key == null || !cache.acceptsKey(key)) {
+            return Lease.NONE; // a key the cache never holds
         }
+        try {
+            return cache.lease(key, LEASE_LIFETIME)
+                    .map(t -> new Lease(t, false))
+                    .orElse(Lease.LOGGED_OUT);
+        } catch (SessionException e) {
+            LOG.warn("Session cache unavailable; the database alone answers this call: {}", e.getMessage());
+            return Lease.NONE;
+        }
+    }
+
+    /** A save of a logged-out session: complete the logout in the database and refuse the save. */
+    private void refuseLoggedOut(String key, SaveMode mode) {
         try {
             db.delete(key); // normally gone already; this completes a logout whose delete never ran
         } catch (SessionException e) {
@@ -258,25 +290,31 @@ public final class CachedDbSessionEngine implements SessionEngine {
     }
 
     /**
-     * Writes the database's record to the cache unless a tombstone is there. A write that started too
-     * long ago (it could outlive a tombstone) or that fails becomes an invalidation instead.
-     *
-     * @return {@code false} if a tombstone refused the write
+     * Puts a committed record in the cache in place of the save's lease. If the lease was taken, a
+     * later writer may have filled the entry before this commit, so the entry is invalidated; if a
+     * logout's tombstone took it, the logout wins.
      */
-    private boolean fill(String key, SessionRecord record, Instant started) {
-        Duration inFlight = Duration.between(started, clock.instant());
-        Duration limit = tombstoneLifetime.dividedBy(2).minus(cache.settings().timeout());
-        if (inFlight.compareTo(limit) > 0) {
-            LOG.warn("A session cache write was delayed {}; invalidating instead of writing", inFlight);
-            invalidate(key);
-            return true;
+    private void writeThrough(String key, Lease lease, SessionRecord record, SaveMode mode) {
+        if (lease.token() != null && fill(key, lease, record)) {
+            return;
         }
+        if (lease.token() == null) {
+            invalidate(key);
+            return;
+        }
+        Boolean tombstone = invalidateOrNull(key);
+        if (Boolean.TRUE.equals(tombstone)) {
+            refuseLoggedOut(key, mode);
+        }
+    }
+
+    /** Fills the entry in place of the lease; {@code false} if the lease was taken or the cache failed. */
+    private boolean fill(String key, Lease lease, SessionRecord record) {
         try {
-            return cache.setUnlessTombstone(key, record);
+            return cache.fill(key, lease.token(), record);
         } catch (SessionException e) {
             LOG.warn("Session cache write failed; the database holds the session: {}", e.getMessage());
-            invalidate(key);
-            return true;
+            return false;
         }
     }
 
@@ -287,13 +325,21 @@ public final class CachedDbSessionEngine implements SessionEngine {
      * @return whether the cache confirmed it
      */
     private boolean invalidate(String key) {
+        return invalidateOrNull(key) != null;
+    }
+
+    /** {@link #invalidate}: whether a tombstone is there, or {@code null} if the cache did not answer. */
+    private Boolean invalidateOrNull(String key) {
         try {
-            cache.deleteUnlessTombstone(key);
+            boolean tombstone = cache.deleteUnlessTombstone(key);
             if (key != null) {
                 suspects.remove(key);
             }
-            return true;
+            return tombstone;
         } catch (SessionException e) {
+            if (key == null) {
+                return null;
+            }
             if (suspects.size() < MAX_SUSPECTS) {
                 suspects.add(key);
                 LOG.warn("Session cache unavailable; reading this session from the database until it answers");
@@ -303,7 +349,7 @@ public final class CachedDbSessionEngine implements SessionEngine {
                                 + " be served stale from the cache until its entry expires",
                         MAX_SUSPECTS);
             }
-            return false;
+            return null;
         }
     }
 

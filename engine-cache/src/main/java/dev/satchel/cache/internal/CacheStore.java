@@ -44,6 +44,18 @@ public interface CacheStore extends AutoCloseable {
      */
     String TOMBSTONE = "(dp0\n.";
 
+    /**
+     * How a lease begins: a writer's claim on a key, {@code S'satchel-lease-<random>'\n0N.}, which a
+     * fill replaces with the session ({@link #compareValueAndSet}). Python's pickle reads it as {@code
+     * None}, which Django's {@code cached_db} treats as a miss; Satchel treats it as a miss too.
+     */
+    String LEASE_PREFIX = "S'satchel-lease-";
+
+    /** Whether a stored value is one of the markers (tombstone or lease) rather than a session. */
+    static boolean isMarker(String value) {
+        return TOMBSTONE.equals(value) || value.startsWith(LEASE_PREFIX);
+    }
+
     /** Stores {@link #TOMBSTONE} under {@code key}, whatever is there. */
     void putTombstone(String key, Ttl ttl);
 
@@ -54,8 +66,19 @@ public interface CacheStore extends AutoCloseable {
      */
     boolean setUnlessTombstone(String key, String value, Ttl ttl);
 
-    /** Removes the entry unless it is {@link #TOMBSTONE}, as one atomic step; a missing one is not an error. */
-    void deleteUnlessTombstone(String key);
+    /**
+     * Removes the entry unless it is {@link #TOMBSTONE}, as one atomic step; a missing one is not an
+     * error.
+     *
+     * @return {@code true} if the tombstone is there (nothing was removed)
+     */
+    boolean deleteUnlessTombstone(String key);
+
+    /**
+     * Stores {@code value} only if the entry holds exactly {@code expected} (a lease), as one atomic
+     * step; {@code false} if it holds anything else or nothing.
+     */
+    boolean compareValueAndSet(String key, String expected, String value, Ttl ttl);
 
     /** The largest value in bytes this store accepts under {@code key}. */
     long maxValueBytes(String key);

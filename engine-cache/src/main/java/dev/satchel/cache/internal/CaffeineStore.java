@@ -110,8 +110,21 @@ public final class CaffeineStore implements CacheStore {
     }
 
     @Override
-    public void deleteUnlessTombstone(String key) {
-        cache.asMap().computeIfPresent(key, (k, old) -> TOMBSTONE.equals(old.value()) ? old : null);
+    public boolean deleteUnlessTombstone(String key) {
+        return cache.asMap().computeIfPresent(key, (k, old) -> TOMBSTONE.equals(old.value()) ? old : null) != null;
+    }
+
+    @Override
+    public boolean compareValueAndSet(String key, String expected, String value, Ttl ttl) {
+        boolean[] written = {false};
+        cache.asMap().computeIfPresent(key, (k, old) -> {
+            if (!expected.equals(old.value())) {
+                return old;
+            }
+            written[0] = true;
+            return new Entry(value, ttl.expiry());
+        });
+        return written[0];
     }
 
     @Override

@@ -176,12 +176,10 @@ public final class MemcachedStore implements CacheStore {
         call("delete a session (delete)", () -> client.delete(key, timeoutMillis));
     }
 
-    /** The tombstone with the pickle flag, so Django's pymemcache unpickles it to an empty dict. */
+    /** The tombstone goes with the pickle flag (see {@link TextTranscoder}), so Django unpickles it to {}. */
     @Override
     public void putTombstone(String key, Ttl ttl) {
-        call(
-                "record a logout (set tombstone)",
-                () -> client.set(key, exp(ttl), TOMBSTONE, new TextTranscoder(PICKLE_FLAG), timeoutMillis));
+        call("record a logout (set tombstone)", () -> client.set(key, exp(ttl), TOMBSTONE, timeoutMillis));
     }
 
     /** {@code gets}, then {@code add} (no entry) or {@code cas} (not a tombstone), retried if the entry changed. */
@@ -211,22 +209,35 @@ public final class MemcachedStore implements CacheStore {
      * once): the text protocol has no conditional delete.
      */
     @Override
-    public void deleteUnlessTombstone(String key) {
+    public boolean deleteUnlessTombstone(String key) {
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             GetsResponse<String> r = call("read a session (gets)", () -> client.gets(key, timeoutMillis));
-            if (r == null || r.getValue() == null || TOMBSTONE.equals(r.getValue())) {
-                return;
+            if (r == null || r.getValue() == null) {
+                return false;
+            }
+            if (TOMBSTONE.equals(r.getValue())) {
+                return true;
             }
             if (call(
                     "invalidate a session (cas)",
                     () -> client.cas(key, EXPIRED, r.getValue(), timeoutMillis, r.getCas()))) {
-                return;
+                return false;
             }
         }
         throw new SessionStoreUnavailableException(
                 "memcached at " + where + " kept changing the entry under a" + " conditional delete (" + CAS_ATTEMPTS
                         + " attempts)",
                 null);
+    }
+
+    /** {@code gets}, then {@code cas} with its token if the value is the expected one. */
+    @Override
+    public boolean compareValueAndSet(String key, String expected, String value, Ttl ttl) {
+        GetsResponse<String> r = call("read a lease (gets)", () -> client.gets(key, timeoutMillis));
+        if (r == null || !expected.equals(r.getValue())) {
+            return false;
+        }
+        return call("fill a session (cas)", () -> client.cas(key, exp(ttl), value, timeoutMillis, r.getCas()));
     }
 
     @Override
@@ -254,23 +265,15 @@ public final class MemcachedStore implements CacheStore {
     }
 
     /**
-     * Stores values as their UTF-8 bytes with flags 0 and reads any bytes back as text whatever their
+     * Stores values as their UTF-8 bytes with flags 0 (the tombstone and leases, which are pickles, with
+     * pymemcache's pickle flag) and reads any bytes back as text whatever their
      * flags (a pickle written by Django, binary junk): such text simply fails signature checks later.
      */
     static final class TextTranscoder implements Transcoder<String> {
-        private final int flags;
-
-        TextTranscoder() {
-            this(0);
-        }
-
-        /** Writes with these flags (the tombstone carries pymemcache's pickle flag). */
-        TextTranscoder(int flags) {
-            this.flags = flags;
-        }
-
         @Override
         public CachedData encode(String value) {
+            // The markers are pickles: with pymemcache's pickle flag, Django reads them as {} and None.
+            int flags = CacheStore.isMarker(value) ? PICKLE_FLAG : 0;
             return new CachedData(flags, value.getBytes(StandardCharsets.UTF_8));
         }
 

@@ -45,9 +45,9 @@ public final class RedisStore implements CacheStore {
     static final String SET_UNLESS_TOMBSTONE =
             IS_TOMBSTONE + "if t then return 0 end redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1";
 
-    /** DEL unless the key holds the tombstone. */
+    /** DEL unless the key holds the tombstone: -1 if it does. */
     static final String DELETE_UNLESS_TOMBSTONE =
-            IS_TOMBSTONE + "if t then return 0 end return redis.call('DEL', KEYS[1])";
+            IS_TOMBSTONE + "if t then return -1 end return redis.call('DEL', KEYS[1])";
 
     private final JedisPooled jedis;
     private final String where;
@@ -213,10 +213,21 @@ public final class RedisStore implements CacheStore {
     }
 
     @Override
-    public void deleteUnlessTombstone(String key) {
-        call(
+    public boolean deleteUnlessTombstone(String key) {
+        Object reply = call(
                 "invalidate a session unless logged out (EVAL)",
                 () -> jedis.eval(DELETE_UNLESS_TOMBSTONE, List.of(key), List.of(TOMBSTONE)));
+        return Long.valueOf(-1).equals(reply);
+    }
+
+    /** The compare-and-set script, with the lease as the expected value. */
+    @Override
+    public boolean compareValueAndSet(String key, String expected, String value, Ttl ttl) {
+        Object reply = call(
+                "fill a session in place of its lease (EVAL)",
+                () -> jedis.eval(
+                        COMPARE_AND_SET, List.of(key), List.of(expected, value, Long.toString(ttl.seconds()))));
+        return "OK".equals(reply);
     }
 
     @Override
