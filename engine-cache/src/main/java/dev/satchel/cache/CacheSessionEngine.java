@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>The {@code cached_db} engine reuses this class with its own logical prefix through {@link
- * #create(EngineContext, String)}, and writes through with {@link #set(String, SessionRecord)}.
+ * #create(EngineContext, String)}, and writes through with {@link #lease}, {@link #fill} and {@link
+ * #putTombstone}.
  */
 public final class CacheSessionEngine implements SessionEngine {
     /** The engine's name in settings. */
@@ -255,6 +256,19 @@ public final class CacheSessionEngine implements SessionEngine {
         String key = requireKey(sessionKey);
         checkSize(key, record.data());
         return store.compareValueAndSet(key, lease, record.data(), ttl(record));
+    }
+
+    /**
+     * Removes this writer's {@link #lease} if it is still in place (nothing to fill: the database had
+     * no row, or the save failed), in one atomic store step.
+     *
+     * @throws SessionStoreUnavailableException if the store cannot answer
+     */
+    public void release(String sessionKey, String lease) {
+        Optional<String> key = checkedKey(sessionKey);
+        if (key.isPresent()) {
+            store.compareValueAndDelete(key.get(), lease);
+        }
     }
 
     /**

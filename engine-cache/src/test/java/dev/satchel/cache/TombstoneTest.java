@@ -103,6 +103,27 @@ class TombstoneTest {
         engine.delete(key);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"caffeine", "redis", "memcached"})
+    void releasingALease_removesOnlyThatLease(String store) {
+        open(store);
+        String key = SessionKeys.generate();
+        String first = engine.lease(key, Duration.ofMinutes(1)).orElseThrow();
+        String second = engine.lease(key, Duration.ofMinutes(1)).orElseThrow();
+        engine.release(key, first);
+        assertEquals(Optional.of(second), stored(key), "another writer's lease stays");
+        engine.release(key, second);
+        assertEquals(Optional.empty(), stored(key), "its own lease goes");
+        String third = engine.lease(key, Duration.ofMinutes(1)).orElseThrow();
+        assertTrue(engine.fill(key, third, record(1)));
+        engine.release(key, third);
+        assertEquals(Optional.of(record(1).data()), stored(key), "a session entry stays");
+        engine.putTombstone(key, Duration.ofMinutes(5));
+        engine.release(key, third);
+        assertEquals(Optional.of(CacheStore.TOMBSTONE), stored(key), "a tombstone stays");
+        engine.delete(key);
+    }
+
     @Test
     void onRedis_aKeyOfAnotherTypeIsNoTombstone() {
         open("redis");

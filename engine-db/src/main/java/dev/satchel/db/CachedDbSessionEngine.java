@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * Chosen over versioned entries because Django's schema has no version column, and over
  * invalidate-instead-of-set because a delayed write-back would still land after the invalidation. The
- * price is one more cache round trip per save and per miss (two on memcached).
+ * price is one more cache round trip per save and per miss (two on memcached), and one to release
+ * the lease when the database has no row or fails.
  *
  * <ul>
  *   <li><b>load</b>: a tombstone is "no session", without reading the database; a lease is a miss. A
@@ -190,9 +191,17 @@ public final class CachedDbSessionEngine implements SessionEngine {
         if (lease.loggedOut()) {
             return Optional.empty();
         }
-        Optional<SessionRecord> stored = db.load(key);
+        Optional<SessionRecord> stored;
+        try {
+            stored = db.load(key);
+        } catch (RuntimeException e) {
+            release(key, lease);
+            throw e;
+        }
         pause.at(Step.READ, key);
-        if (stored.isPresent() && lease.token() != null) {
+        if (stored.isEmpty()) {
+            release(key, lease); // unknown keys leave nothing in the cache
+        } else if (lease.token() != null) {
             fill(key, lease, stored.get()); // if the lease was taken, a later writer fills instead
         }
         return stored;
@@ -204,7 +213,13 @@ public final class CachedDbSessionEngine implements SessionEngine {
         if (lease.loggedOut()) {
             refuseLoggedOut(key, mode);
         }
-        String stored = db.save(key, record, mode);
+        String stored;
+        try {
+            stored = db.save(key, record, mode);
+        } catch (RuntimeException e) {
+            release(key, lease);
+            throw e;
+        }
         pause.at(Step.SAVED, stored);
         writeThrough(stored, lease, record, mode);
         return stored;
@@ -244,7 +259,13 @@ public final class CachedDbSessionEngine implements SessionEngine {
             if (lease.loggedOut()) {
                 refuseLoggedOut(key, SaveMode.UPDATE);
             }
-            String stored = dbSave.saveIfUnchanged(key, record, expectedVersion);
+            String stored;
+            try {
+                stored = dbSave.saveIfUnchanged(key, record, expectedVersion);
+            } catch (RuntimeException e) {
+                release(key, lease);
+                throw e;
+            }
             pause.at(Step.SAVED, stored);
             writeThrough(stored, lease, record, SaveMode.UPDATE);
             return stored;
@@ -273,6 +294,18 @@ public final class CachedDbSessionEngine implements SessionEngine {
         } catch (SessionException e) {
             LOG.warn("Session cache unavailable; the database alone answers this call: {}", e.getMessage());
             return Lease.NONE;
+        }
+    }
+
+    /** Removes the lease if nothing is to fill it (best effort: it expires by itself). */
+    private void release(String key, Lease lease) {
+        if (lease.token() == null) {
+            return;
+        }
+        try {
+            cache.release(key, lease.token());
+        } catch (SessionException e) {
+            LOG.debug("Could not release a session cache lease; it expires by itself: {}", e.getMessage());
         }
     }
 

@@ -230,6 +230,59 @@ class CachedDbRaceTest {
         assertEquals(Optional.empty(), engine.load(key));
     }
 
+    @ParameterizedTest
+    @EnumSource
+    void loadingAnUnknownKey_leavesNothingInTheCache(Backend backend) {
+        open(backend);
+        String key = TestDb.key();
+        assertEquals(Optional.empty(), engine.load(key));
+        assertEquals(Optional.empty(), engine.cache().load(key).map(SessionRecord::data), "no lease left behind");
+    }
+
+    /**
+     * Two threads save one session while a third loads it (each round starts with the row in the
+     * database only, so loads miss and fill); afterwards the cache must serve what the database holds.
+     * Bounded: 200 rounds or 6 seconds per backend.
+     */
+    @ParameterizedTest
+    @EnumSource
+    void concurrentSavesAndLoads_leaveTheCacheServingTheDatabasesVersion(Backend backend) throws Exception {
+        open(backend);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+        int rounds = 0;
+        while (rounds < 200 && System.nanoTime() < deadline) {
+            rounds++;
+            String key = TestDb.key();
+            plainDb.save(key, record(0), SaveMode.CREATE);
+            List<Future<?>> threads = new ArrayList<>();
+            for (int t = 1; t <= 2; t++) {
+                long base = t * 1000L;
+                threads.add(pool.submit(() -> {
+                    for (int i = 1; i <= 8; i++) {
+                        engine.save(key, record(base + i), SaveMode.UPDATE);
+                    }
+                }));
+            }
+            threads.add(pool.submit(() -> {
+                for (int i = 0; i < 16; i++) {
+                    engine.load(key);
+                }
+            }));
+            for (Future<?> f : threads) {
+                f.get(GUARD_SECONDS, TimeUnit.SECONDS);
+            }
+            String inDatabase = plainDb.load(key).orElseThrow().data();
+            String served = engine.load(key).orElseThrow().data();
+            if (!served.equals(inDatabase)) {
+                fail("[" + backend + "] round " + rounds + ": the cache serves "
+                        + engine.codec().decode(served).data() + " while the database holds "
+                        + engine.codec().decode(inDatabase).data());
+            }
+        }
+        System.out.printf(
+                "[%s] %d rounds of concurrent saves and loads: the cache agreed each time%n", backend, rounds);
+    }
+
     /**
      * Two request threads load and save one session (each round starts with the row in the database
      * only, so loads miss and write back) while a third logs it out at a random moment. Any load that

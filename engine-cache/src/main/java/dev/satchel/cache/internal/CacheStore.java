@@ -80,6 +80,9 @@ public interface CacheStore extends AutoCloseable {
      */
     boolean compareValueAndSet(String key, String expected, String value, Ttl ttl);
 
+    /** Removes the entry only if it holds exactly {@code expected} (a lease), as one atomic step. */
+    void compareValueAndDelete(String key, String expected);
+
     /** The largest value in bytes this store accepts under {@code key}. */
     long maxValueBytes(String key);
 

@@ -128,6 +128,11 @@ public final class CaffeineStore implements CacheStore {
     }
 
     @Override
+    public void compareValueAndDelete(String key, String expected) {
+        cache.asMap().computeIfPresent(key, (k, old) -> expected.equals(old.value()) ? null : old);
+    }
+
+    @Override
     public long maxValueBytes(String key) {
         return maxItemBytes;
     }

@@ -240,6 +240,15 @@ public final class MemcachedStore implements CacheStore {
         return call("fill a session (cas)", () -> client.cas(key, exp(ttl), value, timeoutMillis, r.getCas()));
     }
 
+    /** {@code gets}, then a {@code cas} that expires the item, if the value is the expected one. */
+    @Override
+    public void compareValueAndDelete(String key, String expected) {
+        GetsResponse<String> r = call("read a lease (gets)", () -> client.gets(key, timeoutMillis));
+        if (r != null && expected.equals(r.getValue())) {
+            call("release a lease (cas)", () -> client.cas(key, EXPIRED, expected, timeoutMillis, r.getCas()));
+        }
+    }
+
     @Override
     public long maxValueBytes(String key) {
         return maxItemBytes - key.getBytes(StandardCharsets.UTF_8).length - ITEM_OVERHEAD;

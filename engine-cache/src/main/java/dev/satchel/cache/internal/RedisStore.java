@@ -49,6 +49,10 @@ public final class RedisStore implements CacheStore {
     static final String DELETE_UNLESS_TOMBSTONE =
             IS_TOMBSTONE + "if t then return -1 end return redis.call('DEL', KEYS[1])";
 
+    /** DEL only if the key still holds ARGV[1]. */
+    static final String COMPARE_AND_DELETE = "if redis.call('TYPE', KEYS[1])['ok'] == 'string' and "
+            + "redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
     private final JedisPooled jedis;
     private final String where;
     private final long maxItemBytes;
@@ -228,6 +232,11 @@ public final class RedisStore implements CacheStore {
                 () -> jedis.eval(
                         COMPARE_AND_SET, List.of(key), List.of(expected, value, Long.toString(ttl.seconds()))));
         return "OK".equals(reply);
+    }
+
+    @Override
+    public void compareValueAndDelete(String key, String expected) {
+        call("release a lease (EVAL)", () -> jedis.eval(COMPARE_AND_DELETE, List.of(key), List.of(expected)));
     }
 
     @Override
