@@ -38,6 +38,13 @@ class DeleteRaceTest {
     @TempDir
     Path dir;
 
+    /**
+     * The update is held after its last check that the file exists, right before its rename (the
+     * window of issue #12, defect 5). A delete arriving then must not be undone: either it waits for
+     * the update and removes what it wrote (the update returned first, so it is ordered before the
+     * delete), or the update fails with {@link UpdateException}. On the unfixed engine the rename
+     * recreated the deleted file.
+     */
     @Test
     void aDeleteBetweenTheUpdatesLastCheckAndItsRename_staysDeleted() {
         assertTimeoutPreemptively(HANG_GUARD, () -> {
@@ -66,6 +73,7 @@ class DeleteRaceTest {
         });
     }
 
+    /** A delete while the update's new version is still only a temporary file: the update fails. */
     @Test
     void aDeleteWhileTheTemporaryFileIsWritten_failsTheUpdate() {
         assertTimeoutPreemptively(HANG_GUARD, () -> {
@@ -91,13 +99,18 @@ class DeleteRaceTest {
         });
     }
 
+    /**
+     * An expiry check (a load or a sweep) saw an old version, an update then wrote a newer one; the
+     * check renames the file aside, finds it newer and is held before putting it back. A delete
+     * arriving then must stay done: on the unfixed engine the check put the deleted session back.
+     */
     @Test
     void aDeleteWhileAnExpiryCheckHasTheFileSetAside_staysDeleted() {
         assertTimeoutPreemptively(HANG_GUARD, () -> {
-            try (Fixture f = Fixture.open(dir)) {
+            try (Fixture f = Fixture.open(dir);
+                    SessionDirectory checker = new SessionDirectory(dir, "sessionid")) {
                 String key = created(f);
                 // What an expiry check (load or sweep) saw, before an update wrote a newer version.
-                SessionDirectory checker = new SessionDirectory(dir, "sessionid");
                 FileState seen = checker.stat(key);
                 update(f, key, 2);
                 Gate gate = new Gate(SessionDirectory.Pause.SET_ASIDE);
