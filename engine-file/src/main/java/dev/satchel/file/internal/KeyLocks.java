@@ -189,7 +189,14 @@ public final class KeyLocks {
                     FileChannel ch = channel;
                     if (ch != null && ch.isOpen()) {
                         FileLock fileLock = tryLockUntil(ch, slot, deadline);
-                        if (!identityKnown || (identity != null && identity.equals(currentIdentity()))) {
+                        boolean same;
+                        try {
+                            same = !identityKnown || (identity != null && identity.equals(currentIdentity()));
+                        } catch (IOException | RuntimeException e) {
+                            fileLock.release();
+                            throw e;
+                        }
+                        if (same) {
                             held = true;
                             return new Held(fileLock, stripe);
                         }
