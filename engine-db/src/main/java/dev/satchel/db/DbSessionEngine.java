@@ -9,6 +9,7 @@ import dev.satchel.SuspiciousSessionException;
 import dev.satchel.UpdateException;
 import dev.satchel.codec.SessionCodec;
 import dev.satchel.db.internal.Dialect;
+import dev.satchel.db.internal.SqlFailure;
 import dev.satchel.db.internal.StatementCache;
 import dev.satchel.spi.ConditionalSave;
 import dev.satchel.spi.EngineContext;
@@ -46,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * session_data = ?}. Expiry is always compared with the engine's clock, passed as a parameter.
  * {@link #sweeper()} deletes expired rows in bounded batches.
  *
- * <p>A database that cannot be reached, does not answer within {@link DbSettings#timeout()}, or
- * refuses a write (a read-only SQLite file) raises {@link SessionStoreUnavailableException}; the
- * engine recovers by itself when the database comes back. Keys that are not 8 to 40 characters of
+ * <p>A database that cannot be reached, does not answer within {@link DbSettings#timeout()},
+ * refuses a write (read-only, disk full, over a connection limit) or is busy raises {@link
+ * SessionStoreUnavailableException} - a load never reads a failure as "no session", and a refused
+ * save leaves the previous row as it was; the engine recovers by itself when the database does. Keys that are not 8 to 40 characters of
  * {@code [a-z0-9]} are refused with {@link SuspiciousSessionException} before any query.
  *
  * <p>The {@code cached_db} engine is built around an instance of this class: it calls {@link
@@ -342,12 +344,15 @@ public final class DbSessionEngine implements SessionEngine {
     }
 
     /**
-     * Runs one statement on a pooled connection within the timeout. Statements the database rolled
-     * back to break a deadlock are retried (they changed nothing); every other failure means the
-     * store cannot answer.
+     * Runs one statement on a pooled connection within the timeout. What a failure means is decided
+     * by {@link SqlFailure}: a duplicate key on a create is {@link CreateException}; a statement the
+     * database rolled back (serialization failure, deadlock) changed nothing and runs again while
+     * the timeout allows; everything else - unreachable, read-only, full, over a connection limit,
+     * shut down, busy - is {@link SessionStoreUnavailableException}, never "no session".
      */
     private <T> T run(String what, boolean insert, Work<T> work) {
         ensureSchema();
+        long callStart = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             long start = System.nanoTime();
             try (Connection c = dataSource.getConnection()) {
@@ -357,27 +362,31 @@ public final class DbSessionEngine implements SessionEngine {
                 }
                 return work.apply(c);
             } catch (SQLException e) {
-                if (insert && dialect.isDuplicateKey(e)) {
+                SqlFailure failure = SqlFailure.classify(dialect.name(), e);
+                if (insert && failure.kind() == SqlFailure.Kind.DUPLICATE_KEY) {
                     throw new CreateException("session key already exists");
                 }
-                if (dialect.mustReplaceConnections(e)) {
+                if (failure.replaceConnection() && statementCache != null) {
                     // Statements run on the pooled connection's own driver connection (to keep them
                     // prepared), so the pool cannot see this error: retire the connections here.
                     pool.getHikariPoolMXBean().softEvictConnections();
                 }
-                if (attempt < ATTEMPTS && dialect.isRetryable(e)) {
+                long spentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - callStart);
+                if (failure.kind() == SqlFailure.Kind.ROLLED_BACK
+                        && attempt < ATTEMPTS
+                        && spentMillis < timeoutMillis) {
                     LOG.debug("retrying after the database rolled back a statement ({})", e.getSQLState());
                     continue;
                 }
-                throw unavailable(what, e);
+                throw unavailable(what, failure, e);
             }
         }
     }
 
-    private SessionStoreUnavailableException unavailable(String what, SQLException e) {
+    private SessionStoreUnavailableException unavailable(String what, SqlFailure failure, SQLException e) {
         return new SessionStoreUnavailableException(
                 "The session database could not " + what + " (" + dialect.name() + ", table " + settings.table()
-                        + ", SQLState " + e.getSQLState() + "): " + e.getMessage()
+                        + ": " + failure.reason() + ", SQLState " + e.getSQLState() + "): " + e.getMessage()
                         + ". Check that the database is reachable and writable; calls succeed again once it is.",
                 e);
     }
@@ -397,7 +406,7 @@ public final class DbSessionEngine implements SessionEngine {
             }
             schemaReady = true;
         } catch (SQLException e) {
-            throw unavailable("prepare the session table", e);
+            throw unavailable("prepare the session table", SqlFailure.classify(dialect.name(), e), e);
         }
     }
 
