@@ -9,6 +9,7 @@ import dev.satchel.SuspiciousSessionException;
 import dev.satchel.UpdateException;
 import dev.satchel.codec.SessionCodec;
 import dev.satchel.db.internal.Dialect;
+import dev.satchel.db.internal.DirectConnections;
 import dev.satchel.db.internal.SqlFailure;
 import dev.satchel.db.internal.StatementCache;
 import dev.satchel.spi.ConditionalSave;
@@ -72,6 +73,8 @@ public final class DbSessionEngine implements SessionEngine {
     private final Dialect dialect;
     private final HikariDataSource pool;
     private final DataSource dataSource;
+    /** Unpooled connections for when the pool holds none (network databases only); else null. */
+    private final DirectConnections direct;
     /** SQLite's driver caches no statements, so the engine keeps them per connection; others: null. */
     private final StatementCache statementCache;
 
@@ -96,8 +99,10 @@ public final class DbSessionEngine implements SessionEngine {
         this.dialect = Dialect.forUrl(settings.url());
         this.timeoutMillis = settings.timeout().toMillis();
         this.queryTimeoutSeconds = (int) Math.max(1, (timeoutMillis + 999) / 1000);
-        this.pool = new HikariDataSource(poolConfig(settings, dialect));
+        HikariConfig config = poolConfig(settings, dialect);
+        this.pool = new HikariDataSource(config);
         this.dataSource = b.decorator == null ? pool : Objects.requireNonNull(b.decorator.apply(pool), "decorator");
+        this.direct = dialect.usesNetwork() ? new DirectConnections(config, b.decorator) : null;
         this.statementCache = dialect.statementCache();
 
         String t = dialect.quote(settings.table());
@@ -355,7 +360,7 @@ public final class DbSessionEngine implements SessionEngine {
         long callStart = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             long start = System.nanoTime();
-            try (Connection c = dataSource.getConnection()) {
+            try (Connection c = connect()) {
                 if (dialect.usesNetwork()) {
                     long spent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     c.setNetworkTimeout(DIRECT, (int) Math.max(250, timeoutMillis - spent));
@@ -383,6 +388,18 @@ public final class DbSessionEngine implements SessionEngine {
         }
     }
 
+    /**
+     * A pooled connection, or, while the pool holds none at all (the database was down), a
+     * connection of its own: HikariCP retries a failed connection with a back-off of up to five
+     * seconds, so without this, service would resume that much later than the database.
+     */
+    private Connection connect() throws SQLException {
+        if (direct != null && pool.getHikariPoolMXBean().getTotalConnections() == 0) {
+            return direct.open();
+        }
+        return dataSource.getConnection();
+    }
+
     private SessionStoreUnavailableException unavailable(String what, SqlFailure failure, SQLException e) {
         return new SessionStoreUnavailableException(
                 "The session database could not " + what + " (" + dialect.name() + ", table " + settings.table()
@@ -400,7 +417,7 @@ public final class DbSessionEngine implements SessionEngine {
         if (schemaReady) {
             return;
         }
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connect()) {
             if (settings.createTable() && !tableExists(c)) {
                 createTable(c);
             }
