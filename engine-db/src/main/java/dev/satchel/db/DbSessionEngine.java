@@ -75,6 +75,8 @@ public final class DbSessionEngine implements SessionEngine {
     private final DataSource dataSource;
     /** Unpooled connections for when the pool holds none (network databases only); else null. */
     private final DirectConnections direct;
+    /** Set when a call failed; cleared once the pool holds a connection again. */
+    private volatile boolean recentFailure;
     /** SQLite's driver caches no statements, so the engine keeps them per connection; others: null. */
     private final StatementCache statementCache;
 
@@ -368,6 +370,7 @@ public final class DbSessionEngine implements SessionEngine {
                 return work.apply(c);
             } catch (SQLException e) {
                 SqlFailure failure = SqlFailure.classify(dialect.name(), e);
+                recentFailure = true;
                 if (insert && failure.kind() == SqlFailure.Kind.DUPLICATE_KEY) {
                     throw new CreateException("session key already exists");
                 }
@@ -389,13 +392,17 @@ public final class DbSessionEngine implements SessionEngine {
     }
 
     /**
-     * A pooled connection, or, while the pool holds none at all (the database was down), a
-     * connection of its own: HikariCP retries a failed connection with a back-off of up to five
-     * seconds, so without this, service would resume that much later than the database.
+     * A pooled connection, or, after a failure while the pool holds no connection at all (the
+     * database was down), a connection of its own: HikariCP retries a failed connection with a
+     * back-off of up to five seconds, so without this, service would resume that much later than the
+     * database. At start, with nothing failed yet, calls wait for the pool as usual.
      */
     private Connection connect() throws SQLException {
-        if (direct != null && pool.getHikariPoolMXBean().getTotalConnections() == 0) {
-            return direct.open();
+        if (direct != null && recentFailure) {
+            if (pool.getHikariPoolMXBean().getTotalConnections() == 0) {
+                return direct.open();
+            }
+            recentFailure = false;
         }
         return dataSource.getConnection();
     }
@@ -423,6 +430,7 @@ public final class DbSessionEngine implements SessionEngine {
             }
             schemaReady = true;
         } catch (SQLException e) {
+            recentFailure = true;
             throw unavailable("prepare the session table", SqlFailure.classify(dialect.name(), e), e);
         }
     }
