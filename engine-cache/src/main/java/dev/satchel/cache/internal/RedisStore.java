@@ -1,7 +1,6 @@
 package dev.satchel.cache.internal;
 
 import dev.satchel.SessionConfigurationException;
-import dev.satchel.SessionException;
 import dev.satchel.SessionStoreUnavailableException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -18,9 +17,6 @@ import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.exceptions.JedisAccessControlException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
@@ -109,37 +105,29 @@ public final class RedisStore implements CacheStore {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Runs one command; every failure becomes {@link SessionStoreUnavailableException} (see {@link
+     * RedisReplies}), except {@code WRONGTYPE} when {@code wrongType} says what it means for the caller.
+     */
     private <T> T call(String what, Supplier<T> command) {
+        return call(what, command, null);
+    }
+
+    private <T> T call(String what, Supplier<T> command, Supplier<T> wrongType) {
         try {
             return command.get();
-        } catch (JedisAccessControlException e) {
-            throw new SessionStoreUnavailableException(
-                    "Redis at " + where + " refused the credentials while trying to " + what
-                            + ": check the user and password in satchel.cache.url",
-                    e);
-        } catch (JedisConnectionException e) {
-            throw new SessionStoreUnavailableException(
-                    "Redis at " + where + " did not answer " + what + " (" + e.getMessage() + ")", e);
-        } catch (JedisDataException e) {
-            throw new SessionException("Redis at " + where + " refused " + what + ": " + e.getMessage(), e);
         } catch (JedisException e) {
-            // Pool exhaustion (no connection within the timeout) and other client failures.
-            throw new SessionStoreUnavailableException(
-                    "Redis at " + where + " could not " + what + " (" + e.getMessage() + ")", e);
+            if (wrongType != null && RedisReplies.isWrongType(e)) {
+                return wrongType.get();
+            }
+            throw RedisReplies.unavailable(where, what, e);
         }
     }
 
     @Override
     public Optional<Stored> get(String key) {
-        String value;
-        try {
-            value = call("GET a session", () -> jedis.get(key));
-        } catch (SessionStoreUnavailableException e) {
-            throw e;
-        } catch (SessionException e) {
-            // The key holds something that is not a string (WRONGTYPE): not one of ours, so no session.
-            return Optional.empty();
-        }
+        // WRONGTYPE: the key holds something that is not a string, not one of ours, so no session.
+        String value = call("read a session (GET)", () -> jedis.get(key), () -> null);
         return value == null ? Optional.empty() : Optional.of(new Stored(value, value));
     }
 
@@ -174,10 +162,11 @@ public final class RedisStore implements CacheStore {
         if (!(version instanceof String expected)) {
             return false;
         }
+        // WRONGTYPE from the script's GET: the key now holds someone else's value, so it changed.
         Object reply = call(
                 "update a session if unchanged (EVAL)",
-                () -> jedis.eval(
-                        COMPARE_AND_SET, List.of(key), List.of(expected, value, Long.toString(ttl.seconds()))));
+                () -> jedis.eval(COMPARE_AND_SET, List.of(key), List.of(expected, value, Long.toString(ttl.seconds()))),
+                () -> null);
         return "OK".equals(reply);
     }
 
