@@ -320,6 +320,7 @@ public final class Session {
      * @throws SessionException if no free key is found after many attempts
      */
     public void create() {
+        String previousKey = sessionKey;
         for (int attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
             sessionKey = SessionKeys.generate();
             try {
@@ -328,6 +329,10 @@ public final class Session {
                 return;
             } catch (CreateException e) {
                 LOG.debug("session key collision, drawing another (attempt {})", attempt + 1);
+            } catch (RuntimeException e) {
+                // Nothing was stored under the drawn key: never hand it out as the session's key.
+                sessionKey = previousKey;
+                throw e;
             }
         }
         sessionKey = null;

@@ -3,6 +3,7 @@ package dev.satchel.signing;
 import dev.satchel.BadSignatureException;
 import dev.satchel.MalformedPayloadException;
 import dev.satchel.SessionConfigurationException;
+import dev.satchel.SessionTooLargeException;
 import dev.satchel.SignatureExpiredException;
 import dev.satchel.codec.SessionSerializer;
 import dev.satchel.internal.Base62;
@@ -125,10 +126,19 @@ public final class TimestampSigner {
      * #sign}.
      *
      * @throws IllegalArgumentException if the serializer cannot represent the value
+     * @throws SessionTooLargeException if the serialized value is over {@link #maxPayloadBytes()},
+     *     which {@link #unsignObject} would refuse
      */
     public String signObject(Object value, SessionSerializer serializer, boolean compress) {
         Objects.requireNonNull(serializer, "serializer");
         byte[] data = serializer.serialize(value);
+        if (data.length > maxPayloadBytes) {
+            // The reader refuses what is over the limit, so the writer must too: before compression,
+            // since compressible data would otherwise be stored and then never read back.
+            throw new SessionTooLargeException("the serialized session is " + data.length + " bytes, over the "
+                    + maxPayloadBytes + " bytes this signer reads back (satchel.max-payload-bytes); nothing was"
+                    + " signed or stored: keep less data in the session");
+        }
         boolean compressed = false;
         if (compress) {
             byte[] zipped = ZlibCodec.compress(data);

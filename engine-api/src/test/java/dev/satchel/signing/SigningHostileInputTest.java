@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.satchel.BadSignatureException;
 import dev.satchel.MalformedPayloadException;
 import dev.satchel.SessionConfigurationException;
+import dev.satchel.SessionTooLargeException;
 import dev.satchel.SignatureExpiredException;
 import dev.satchel.codec.JsonSerializer;
 import dev.satchel.codec.SessionSerializer;
@@ -244,7 +245,16 @@ class SigningHostileInputTest {
             String ok = small.signObject(fits, preSerialized(), compress);
             assertEquals(compress, ok.startsWith("."));
             assertEquals(fits, small.unsignObject(ok, preSerialized(), null));
-            String over = small.signObject(tooBig, preSerialized(), compress);
+            // The writer refuses what the reader would refuse, before compressing...
+            assertThrows(SessionTooLargeException.class, () -> small.signObject(tooBig, preSerialized(), compress));
+            // ...and the reader still refuses it when another writer produced it.
+            TimestampSigner large = TimestampSigner.builder()
+                    .secretKey(KEY)
+                    .salt(SALT)
+                    .clock(CLOCK)
+                    .maxPayloadBytes(2 * limit)
+                    .build();
+            String over = large.signObject(tooBig, preSerialized(), compress);
             assertMalformed(() -> small.unsignObject(over, preSerialized(), null));
         }
     }

@@ -1,7 +1,9 @@
 package dev.satchel.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,10 +20,28 @@ class SessionCookiesTest {
     }
 
     @Test
-    void twoSessionCookies_theFirstWellFormedWins() {
-        assertEquals(KEY, SessionCookies.find("sessionid=" + KEY + "; sessionid=other0000", "sessionid"));
+    void twoSessionCookies_theLastWins_asInDjango() {
+        String other = "other0000other0000";
+        assertEquals(other, SessionCookies.find("sessionid=" + KEY + "; sessionid=" + other, "sessionid"));
         assertEquals(KEY, SessionCookies.find("sessionid=\"bad value\"; sessionid=" + KEY, "sessionid"));
         assertEquals(KEY, SessionCookies.find("sessionid=; sessionid=" + KEY, "sessionid"));
+        assertEquals(KEY, SessionCookies.find("sessionid=" + other + ";a=1; sessionid = " + KEY + " ;b", "sessionid"));
+        // A malformed last duplicate is not replaced by an earlier one: no session, as in Django.
+        assertNull(SessionCookies.find("sessionid=" + KEY + "; sessionid=", "sessionid"));
+        assertNull(SessionCookies.find("sessionid=" + KEY + "; sessionid=has space", "sessionid"));
+        assertTrue(SessionCookies.present("sessionid=" + KEY + "; sessionid=", "sessionid"));
+    }
+
+    @Test
+    void pathologicalHeaders_areReadInOnePass() {
+        // Each of these made the old scan quadratic: many chunks, the only '=' at the far end.
+        String chunks = ";".repeat(SessionCookies.MAX_HEADER_LENGTH - 64);
+        assertEquals(KEY, SessionCookies.find(chunks + "sessionid=" + KEY, "sessionid"));
+        assertNull(SessionCookies.find(chunks + "x=" + KEY, "sessionid"));
+        String names = "sessionid;".repeat((SessionCookies.MAX_HEADER_LENGTH - 64) / 10);
+        assertEquals(KEY, SessionCookies.find(names + "sessionid=" + KEY, "sessionid"));
+        assertFalse(SessionCookies.present(names, "sessionid"), "a name without '=' is not a cookie of that name");
+        assertNull(SessionCookies.find(chunks + chunks + "sessionid=" + KEY, "sessionid"), "over 64 KB: not read");
     }
 
     @Test

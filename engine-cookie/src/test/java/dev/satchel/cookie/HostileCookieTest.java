@@ -3,12 +3,14 @@ package dev.satchel.cookie;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.Session;
 import dev.satchel.SessionManager;
 import dev.satchel.SessionSettings;
+import dev.satchel.SessionTooLargeException;
 import dev.satchel.internal.DjangoBase64;
 import dev.satchel.signing.TimestampSigner;
 import dev.satchel.spi.EngineContext;
@@ -187,7 +189,20 @@ class HostileCookieTest {
         // The same in the encrypted engine: only the key holder can make one, and it is still refused.
         Map<String, Object> huge = new LinkedHashMap<>();
         huge.put("a", "0".repeat(2 << 20));
-        String encryptedBomb = encrypted.engine().codec().encode(huge);
+        // Satchel refuses to write what it would refuse to read, so the bomb comes from a writer
+        // configured with a larger limit and the same key.
+        assertThrows(
+                SessionTooLargeException.class, () -> encrypted.engine().codec().encode(huge));
+        String encryptedBomb;
+        try (SessionManager lenient = SessionManager.builder(SessionSettings.builder()
+                        .secretKey(SECRET)
+                        .maxPayloadBytes(4 << 20)
+                        .build())
+                .clock(clock)
+                .engine(EncryptedCookieEngine::new)
+                .build()) {
+            encryptedBomb = lenient.engine().codec().encode(huge);
+        }
         assertTrue(encryptedBomb.length() < 4096, "fits in a cookie: " + encryptedBomb.length());
         assertRefused(encrypted, encryptedBomb, "2 MiB of zeros, encrypted");
     }

@@ -232,13 +232,20 @@ class SessionFilterTest {
     @Test
     void badCookies_giveADefinedResultNeverAnError() throws Exception {
         String key = cookieValue(get("/app/count", null));
+        // Duplicates: the last one wins, as in Django's parse_cookie.
         for (Map.Entry<String, String> c : Map.of(
-                        "two cookies, first valid", "sessionid=" + key + "; sessionid=zzzzzzzzzzzz",
+                        "two cookies, last valid", "sessionid=zzzzzzzzzzzz; sessionid=" + key,
                         "two cookies, first malformed", "sessionid=\"a b\"; sessionid=" + key)
                 .entrySet()) {
             HttpResponse<String> r = get("/app/read", c.getValue());
             assertEquals(200, r.statusCode(), c.getKey());
             assertEquals("1", r.body(), c.getKey());
+        }
+        for (String tossed :
+                List.of("sessionid=" + key + "; sessionid=zzzzzzzzzzzz", "sessionid=" + key + "; sessionid=")) {
+            HttpResponse<String> r = get("/app/read", tossed);
+            assertEquals(200, r.statusCode(), tossed);
+            assertEquals("null", r.body(), "the last duplicate decides, even when it names no session: " + tossed);
         }
         for (String header : List.of(
                 "sessionid=with space",

@@ -14,7 +14,9 @@ import dev.satchel.Session;
 import dev.satchel.SessionKeys;
 import dev.satchel.SessionManager;
 import dev.satchel.SessionSettings;
+import dev.satchel.SessionTooLargeException;
 import dev.satchel.UpdateException;
+import dev.satchel.codec.JsonSerializer;
 import dev.satchel.spi.EngineContext;
 import dev.satchel.spi.SaveMode;
 import dev.satchel.spi.SessionEngine;
@@ -32,10 +34,12 @@ import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -655,6 +659,202 @@ public abstract class SessionEngineCompatibilityKit {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    // ------------------------------------------------------------------ races: a delete is final
+
+    private static final Duration RACE_BUDGET = Duration.ofSeconds(10);
+    private static final int RACE_ROUNDS = 40;
+
+    /**
+     * A delete racing several requests that save the same session leaves nothing behind: a save
+     * that comes after the delete raises {@link UpdateException} and never recreates the record.
+     */
+    @Test
+    void deleteRacingSaves_leavesNothingBehind() throws Exception {
+        assumeTrue(engine().storesRecords(), NO_RECORDS);
+        int savers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(savers + 1);
+        try {
+            long deadline = System.nanoTime() + RACE_BUDGET.toNanos();
+            for (int round = 0; round < RACE_ROUNDS && System.nanoTime() < deadline; round++) {
+                String key = saved(Map.of("round", (long) round)).getSessionKey();
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> work = new ArrayList<>();
+                for (int t = 0; t < savers; t++) {
+                    String mine = "saver" + t;
+                    work.add(pool.submit(() -> {
+                        Session s = sessions.session(key);
+                        s.get("round");
+                        await(go);
+                        for (int i = 0; i < 5; i++) {
+                            s.put(mine, (long) i);
+                            try {
+                                s.save();
+                            } catch (UpdateException deletedMeanwhile) {
+                                return null;
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                int pause = round % 4;
+                work.add(pool.submit(() -> {
+                    await(go);
+                    Thread.sleep(pause);
+                    sessions.session(key).delete();
+                    return null;
+                }));
+                go.countDown();
+                for (Future<?> f : work) {
+                    f.get(1, TimeUnit.MINUTES);
+                }
+                assertFalse(engine().exists(key), "round " + round + ": a save racing the delete recreated the record");
+                assertNull(sessions.session(key).get("round"), "round " + round + ": the deleted session loads again");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A logout racing loads and saves of the same session is final: every load that starts after the
+     * logout returned finds nothing, and so does every load afterwards.
+     */
+    @Test
+    void logoutRacingLoadsAndSaves_neverRestoresTheSession() throws Exception {
+        assumeTrue(engine().storesRecords(), NO_RECORDS);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            long deadline = System.nanoTime() + RACE_BUDGET.toNanos();
+            for (int round = 0; round < RACE_ROUNDS && System.nanoTime() < deadline; round++) {
+                String key = saved(Map.of("user", "alice", "n", 0L)).getSessionKey();
+                CountDownLatch go = new CountDownLatch(1);
+                AtomicLong loggedOutAt = new AtomicLong(Long.MAX_VALUE);
+                List<Future<String>> work = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    work.add(pool.submit(() -> {
+                        await(go);
+                        for (int i = 0; i < 30; i++) {
+                            long startedAt = System.nanoTime();
+                            Object user = sessions.session(key).get("user");
+                            if (user != null && startedAt > loggedOutAt.get()) {
+                                return "a load that started after the logout returned found the session";
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                work.add(pool.submit(() -> {
+                    Session s = sessions.session(key);
+                    s.get("n");
+                    await(go);
+                    for (long i = 1; i <= 10; i++) {
+                        s.put("n", i);
+                        try {
+                            s.save();
+                        } catch (UpdateException loggedOut) {
+                            return null;
+                        }
+                    }
+                    return null;
+                }));
+                int pause = round % 3;
+                work.add(pool.submit(() -> {
+                    Session s = sessions.session(key);
+                    s.get("user");
+                    await(go);
+                    Thread.sleep(pause);
+                    s.flush();
+                    loggedOutAt.set(System.nanoTime());
+                    return null;
+                }));
+                go.countDown();
+                for (Future<String> f : work) {
+                    String violation = f.get(1, TimeUnit.MINUTES);
+                    assertNull(violation, "round " + round + ": " + violation);
+                }
+                for (int i = 0; i < 3; i++) {
+                    assertNull(
+                            sessions.session(key).get("user"), "round " + round + ": the logged-out session is back");
+                }
+                assertFalse(engine().exists(key), "round " + round + ": a record outlived the logout");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) throws InterruptedException {
+        if (!latch.await(1, TimeUnit.MINUTES)) {
+            throw new AssertionError("the race never started");
+        }
+    }
+
+    // ------------------------------------------------------------------ size limit: saved means loadable
+
+    /** Session data whose serialized JSON is exactly {@code bytes} long. */
+    private static Map<String, Object> dataOfSerializedSize(int bytes, boolean compressible) {
+        int overhead = JsonSerializer.create().serialize(Map.of("blob", "")).length;
+        int n = bytes - overhead;
+        StringBuilder sb = new StringBuilder(n);
+        java.util.Random random = new java.util.Random(n);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&()*+,-./:;<=>?@[]^_{|}~ ";
+        for (int i = 0; i < n; i++) {
+            sb.append(compressible ? 'a' : alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        Map<String, Object> data = Map.of("blob", sb.toString());
+        assertEquals(bytes, JsonSerializer.create().serialize(data).length);
+        return data;
+    }
+
+    /**
+     * Whatever {@code save()} accepts, {@code load()} returns: at the configured payload limit and one
+     * byte over it, compressible and not. Over the limit the save raises {@link
+     * SessionTooLargeException} before anything is stored, and the previous version stays intact.
+     */
+    @Test
+    void acknowledgedSaves_loadBack_atAndOverThePayloadLimit() {
+        int limit = sessions.settings().maxPayloadBytes();
+        for (boolean compressible : new boolean[] {true, false}) {
+            for (int size : new int[] {limit, limit + 1}) {
+                String label =
+                        (compressible ? "compressible " : "incompressible ") + size + " bytes (limit " + limit + ")";
+                Session previous = saved(Map.of("small", 1L));
+                Session s = sessions.session(previous.getSessionKey());
+                Map<String, Object> big = dataOfSerializedSize(size, compressible);
+                big.forEach(s::put);
+                boolean acknowledged;
+                try {
+                    s.save();
+                    acknowledged = true;
+                } catch (SessionTooLargeException e) {
+                    acknowledged = false;
+                }
+                if (size > limit) {
+                    assertFalse(acknowledged, label + ": a session over the limit is refused at save");
+                }
+                Session back = sessions.session(s.getSessionKey());
+                if (acknowledged) {
+                    assertTrue(big.get("blob").equals(back.get("blob")), label + ": an acknowledged save loads back");
+                    assertEquals(1L, back.get("small"), label);
+                } else {
+                    assertEquals(previous.getSessionKey(), s.getSessionKey(), label + ": the key is unchanged");
+                    assertEquals(1L, back.get("small"), label + ": the previous version is intact");
+                    assertNull(back.get("blob"), label + ": nothing of the refused save was stored");
+                }
+            }
+        }
+    }
+
+    @Test
+    void newSessionOverThePayloadLimit_isRefusedWithoutAKeyOrARecord() {
+        OptionalLong before = recordCount();
+        Session s = sessions.newSession();
+        dataOfSerializedSize(sessions.settings().maxPayloadBytes() + 1, true).forEach(s::put);
+        assertThrows(SessionTooLargeException.class, s::save);
+        assertNull(s.getSessionKey(), "no key is handed out for a session that was not stored");
+        assertCountUnchanged(before);
     }
 
     // ------------------------------------------------------------------ hostile input

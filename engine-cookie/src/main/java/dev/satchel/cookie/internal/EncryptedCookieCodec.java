@@ -2,6 +2,7 @@ package dev.satchel.cookie.internal;
 
 import dev.satchel.BadSignatureException;
 import dev.satchel.MalformedPayloadException;
+import dev.satchel.SessionTooLargeException;
 import dev.satchel.codec.DecodedSession;
 import dev.satchel.codec.SessionCodec;
 import dev.satchel.codec.SessionSerializer;
@@ -93,6 +94,10 @@ public final class EncryptedCookieCodec implements SessionCodec {
     @Override
     public String encode(Map<String, Object> data) {
         byte[] json = serializer.serialize(data);
+        if (json.length > maxPayloadBytes) {
+            throw new SessionTooLargeException("the serialized session is " + json.length + " bytes, over the "
+                    + maxPayloadBytes + " bytes that are read back (satchel.max-payload-bytes); nothing was stored");
+        }
         byte[] zipped = ZlibCodec.compress(json);
         boolean compress = zipped.length < json.length;
         byte[] payload = compress ? zipped : json;
