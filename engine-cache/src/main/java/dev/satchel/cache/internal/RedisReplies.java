@@ -1,6 +1,7 @@
 package dev.satchel.cache.internal;
 
 import dev.satchel.SessionStoreUnavailableException;
+import java.net.SocketTimeoutException;
 import java.util.Locale;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -21,6 +22,22 @@ final class RedisReplies {
     /** Whether the failure is Redis's {@code WRONGTYPE} reply. */
     static boolean isWrongType(JedisException e) {
         return e instanceof JedisDataException && "WRONGTYPE".equals(code(e));
+    }
+
+    /**
+     * Whether the connection was found dead (closed or reset by the server, refused), as opposed to
+     * Redis not answering in time: only then is running the command again on a fresh connection useful.
+     */
+    static boolean isDeadConnection(JedisException e) {
+        if (!(e instanceof JedisConnectionException)) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -107,18 +107,36 @@ public final class RedisStore implements CacheStore {
 
     /**
      * Runs one command; every failure becomes {@link SessionStoreUnavailableException} (see {@link
-     * RedisReplies}), except {@code WRONGTYPE} when {@code wrongType} says what it means for the caller.
+     * RedisReplies}).
      */
     private <T> T call(String what, Supplier<T> command) {
-        return call(what, command, null);
+        return call(what, command, null, false);
     }
 
-    private <T> T call(String what, Supplier<T> command, Supplier<T> wrongType) {
+    /**
+     * Runs one command that may run twice without undoing a later write: a read, a {@code DEL}, or a
+     * conditional write ({@code NX}, {@code XX}, compare-and-set), never a plain {@code SET}, whose repeat
+     * could outlive a delete that came between. If its pooled connection turns out dead (Redis restarted
+     * or closed it: end of stream, reset; not a timeout), the pool's other idle connections are as dead,
+     * so they are dropped and the command runs once more on a fresh connection: a restart then costs no
+     * request a failure. (Should the first run have happened before the connection died, the repeat
+     * of a conditional write reports a conflict, never a silent loss.) {@code WRONGTYPE} gives {@code
+     * wrongType}'s answer when one is given.
+     */
+    private <T> T callRepeatable(String what, Supplier<T> command, Supplier<T> wrongType) {
+        return call(what, command, wrongType, true);
+    }
+
+    private <T> T call(String what, Supplier<T> command, Supplier<T> wrongType, boolean repeatable) {
         try {
             return command.get();
         } catch (JedisException e) {
             if (wrongType != null && RedisReplies.isWrongType(e)) {
                 return wrongType.get();
+            }
+            if (repeatable && RedisReplies.isDeadConnection(e)) {
+                jedis.getPool().clear();
+                return call(what, command, wrongType, false);
             }
             throw RedisReplies.unavailable(where, what, e);
         }
@@ -127,21 +145,22 @@ public final class RedisStore implements CacheStore {
     @Override
     public Optional<Stored> get(String key) {
         // WRONGTYPE: the key holds something that is not a string, not one of ours, so no session.
-        String value = call("read a session (GET)", () -> jedis.get(key), () -> null);
+        String value = callRepeatable("read a session (GET)", () -> jedis.get(key), () -> null);
         return value == null ? Optional.empty() : Optional.of(new Stored(value, value));
     }
 
     @Override
     public boolean contains(String key) {
-        return call("check a session (EXISTS)", () -> jedis.exists(key));
+        return callRepeatable("check a session (EXISTS)", () -> jedis.exists(key), null);
     }
 
     @Override
     public boolean add(String key, String value, Ttl ttl) {
         return "OK"
-                .equals(call(
+                .equals(callRepeatable(
                         "create a session (SET NX)",
-                        () -> jedis.set(key, value, params(ttl).nx())));
+                        () -> jedis.set(key, value, params(ttl).nx()),
+                        null));
     }
 
     @Override
@@ -152,9 +171,10 @@ public final class RedisStore implements CacheStore {
     @Override
     public boolean replace(String key, String value, Ttl ttl) {
         return "OK"
-                .equals(call(
+                .equals(callRepeatable(
                         "update a session (SET XX)",
-                        () -> jedis.set(key, value, params(ttl).xx())));
+                        () -> jedis.set(key, value, params(ttl).xx()),
+                        null));
     }
 
     @Override
@@ -163,7 +183,7 @@ public final class RedisStore implements CacheStore {
             return false;
         }
         // WRONGTYPE from the script's GET: the key now holds someone else's value, so it changed.
-        Object reply = call(
+        Object reply = callRepeatable(
                 "update a session if unchanged (EVAL)",
                 () -> jedis.eval(COMPARE_AND_SET, List.of(key), List.of(expected, value, Long.toString(ttl.seconds()))),
                 () -> null);
@@ -172,7 +192,7 @@ public final class RedisStore implements CacheStore {
 
     @Override
     public void delete(String key) {
-        call("delete a session (DEL)", () -> jedis.del(key));
+        callRepeatable("delete a session (DEL)", () -> jedis.del(key), null);
     }
 
     @Override
