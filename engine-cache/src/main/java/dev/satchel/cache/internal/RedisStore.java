@@ -211,41 +211,49 @@ public final class RedisStore implements CacheStore {
         callRepeatable("delete a session (DEL)", () -> jedis.del(key), null);
     }
 
+    /**
+     * A plain {@code SET}, yet repeatable: nothing ever deletes a tombstone (only its expiry does), so
+     * a repeat can only write the same tombstone again.
+     */
     @Override
     public void putTombstone(String key, Ttl ttl) {
-        call("record a logout (SET tombstone)", () -> jedis.set(key, TOMBSTONE, params(ttl)));
+        callRepeatable("record a logout (SET tombstone)", () -> jedis.set(key, TOMBSTONE, params(ttl)), null);
     }
 
+    /** Repeatable: the repeat writes the same lease, or meets a tombstone. */
     @Override
     public boolean setUnlessTombstone(String key, String value, Ttl ttl) {
-        Object reply = call(
+        Object reply = callRepeatable(
                 "store a session unless logged out (EVAL)",
                 () -> jedis.eval(
-                        SET_UNLESS_TOMBSTONE, List.of(key), List.of(TOMBSTONE, value, Long.toString(ttl.seconds()))));
+                        SET_UNLESS_TOMBSTONE, List.of(key), List.of(TOMBSTONE, value, Long.toString(ttl.seconds()))),
+                null);
         return Long.valueOf(1).equals(reply);
     }
 
     @Override
     public boolean deleteUnlessTombstone(String key) {
-        Object reply = call(
+        Object reply = callRepeatable(
                 "invalidate a session unless logged out (EVAL)",
-                () -> jedis.eval(DELETE_UNLESS_TOMBSTONE, List.of(key), List.of(TOMBSTONE)));
+                () -> jedis.eval(DELETE_UNLESS_TOMBSTONE, List.of(key), List.of(TOMBSTONE)),
+                null);
         return Long.valueOf(-1).equals(reply);
     }
 
-    /** The compare-and-set script, with the lease as the expected value. */
+    /** The compare-and-set script, with the lease as the expected value; another type is no lease. */
     @Override
     public boolean compareValueAndSet(String key, String expected, String value, Ttl ttl) {
-        Object reply = call(
+        Object reply = callRepeatable(
                 "fill a session in place of its lease (EVAL)",
-                () -> jedis.eval(
-                        COMPARE_AND_SET, List.of(key), List.of(expected, value, Long.toString(ttl.seconds()))));
+                () -> jedis.eval(COMPARE_AND_SET, List.of(key), List.of(expected, value, Long.toString(ttl.seconds()))),
+                () -> null);
         return "OK".equals(reply);
     }
 
     @Override
     public void compareValueAndDelete(String key, String expected) {
-        call("release a lease (EVAL)", () -> jedis.eval(COMPARE_AND_DELETE, List.of(key), List.of(expected)));
+        callRepeatable(
+                "release a lease (EVAL)", () -> jedis.eval(COMPARE_AND_DELETE, List.of(key), List.of(expected)), null);
     }
 
     @Override
