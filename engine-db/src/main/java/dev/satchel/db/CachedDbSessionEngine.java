@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *       gets}+{@code cas}, a Caffeine {@code compute}). Any later claim (another save, a logout)
  *       replaces the lease, so a fill that lost a race writes nothing; a save whose fill lost
  *       invalidates the entry, since a later writer may have filled the entry before this save's
- *       commit.
+ *       commit. A lease lives {@link #LEASE_LIFETIME}, so a fill delayed longer than that (a stalled
+ *       connection delivering it late) finds nothing to replace and writes nothing.
  *   <li>A logout writes a tombstone (a value no session can be, living the cookie age and at least a
  *       day) and only then deletes the row. Tombstones refuse leases and are never overwritten or
  *       invalidated by this engine, so a logout that returned is final.
