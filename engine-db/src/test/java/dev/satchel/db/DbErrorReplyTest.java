@@ -11,6 +11,7 @@ import dev.satchel.spi.SaveMode;
 import dev.satchel.spi.SessionRecord;
 import dev.satchel.tck.MutableClock;
 import dev.satchel.testing.Servers;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -35,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Error replies and refusals from real databases: a read-only server or transaction, terminated
- * connections, a connection limit, a serialization failure, SQLite's BUSY, LOCKED, READONLY and
- * FULL. Each must end as {@link SessionStoreUnavailableException} (or, for a load or a retried
+ * connections, a connection limit, a serialization failure, a full disk (a PostgreSQL tablespace
+ * on a small tmpfs), SQLite's BUSY, LOCKED, READONLY and FULL. Each must end as {@link SessionStoreUnavailableException} (or, for a load or a retried
  * statement, the right answer) - never an empty session, a silent success or another exception -
  * and a refused save leaves the previous version in place.
  */
@@ -46,6 +47,8 @@ class DbErrorReplyTest {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static PrivatePostgres postgres;
+    /** The small filesystem of the disk-full test, unmounted once the server using it has stopped. */
+    private static PrivateTmpfs tmpfs;
 
     @TempDir
     Path dir;
@@ -53,6 +56,7 @@ class DbErrorReplyTest {
     private final MutableClock clock = new MutableClock();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<String[]> tables = new ArrayList<>();
+    private final List<String> tablespaces = new ArrayList<>();
 
     @BeforeAll
     static void startPostgres() {
@@ -61,8 +65,15 @@ class DbErrorReplyTest {
 
     @AfterAll
     static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
+        try {
+            if (postgres != null) {
+                postgres.close();
+            }
+        } finally {
+            if (tmpfs != null) {
+                tmpfs.close();
+                tmpfs = null;
+            }
         }
     }
 
@@ -73,6 +84,9 @@ class DbErrorReplyTest {
         }
         for (String[] t : tables) {
             TestDb.drop(t[0], t[1]);
+        }
+        for (String tablespace : tablespaces) {
+            postgres.sql("DROP TABLESPACE IF EXISTS " + tablespace);
         }
     }
 
@@ -272,6 +286,97 @@ class DbErrorReplyTest {
             } else {
                 assertEquals(key, outcome);
                 assertEquals(3, stored(engine, url, table, key), "the acknowledged save is the stored one");
+            }
+        }
+    }
+
+    @Test
+    void postgresDiskFull_tablespaceOnFullFilesystem_refusesTheSave_loadsAnswer_savesResumeOnceFreed()
+            throws IOException, SQLException {
+        // A 4 MiB tmpfs as the session table's tablespace: filling it gives real ENOSPC from the
+        // kernel, which PostgreSQL reports as SQLState 53100 "could not extend file".
+        if (tmpfs == null) {
+            tmpfs = PrivateTmpfs.mountForPostgres("4m");
+        }
+        String tablespace = "satchel_small";
+        postgres.sql("CREATE TABLESPACE " + tablespace + " LOCATION '" + tmpfs.path() + "'");
+        tablespaces.add(tablespace);
+        String url = postgres.url();
+        String table = table(url);
+        // The engine creates its table and indexes there, as it would for an operator who sets
+        // default_tablespace for the application's connections.
+        DbSessionEngine engine = engine(url, table, "connectionInitSql", "SET default_tablespace = " + tablespace);
+        String key = TestDb.key();
+        engine.save(key, record(engine, 1), SaveMode.CREATE);
+        assertEquals(tablespace, tablespaceOf(url, table), "the session table is on the small filesystem");
+
+        String filler = table(url);
+        postgres.sql(
+                "CREATE TABLE " + filler + " (b bytea) TABLESPACE " + tablespace,
+                // Out of line and uncompressed: each row takes as many bytes as it carries.
+                "ALTER TABLE " + filler + " ALTER COLUMN b SET STORAGE EXTERNAL");
+        String full = fillTablespace(url, filler);
+        System.out.println("[postgresql] tablespace full: " + full);
+
+        // Both saves need new pages of the session table (its TOAST table): refused, nothing written.
+        String big = randomText(200_000);
+        SessionStoreUnavailableException update = assertTimeoutPreemptively(
+                GUARD,
+                () -> assertThrows(
+                        SessionStoreUnavailableException.class,
+                        () -> engine.save(key, record(engine, 2, big), SaveMode.UPDATE),
+                        "[postgresql] disk full: update"));
+        System.out.println("[postgresql] save on a full disk: " + update.getMessage());
+        assertTrue(
+                update.getMessage().contains("disk full") && update.getMessage().contains("53100"),
+                "the message says the database refused for a full disk: " + update.getMessage());
+        String other = TestDb.key();
+        refused("[postgresql] disk full: create", () -> engine.save(other, record(engine, 2, big), SaveMode.CREATE));
+        assertEquals(1, version(engine, engine.load(key)), "a load returns the stored session, never an empty one");
+        assertEquals(1, stored(engine, url, table, key), "the refused update left the previous version intact");
+        assertEquals(null, TestDb.rawRow(url, table, other), "the refused create wrote nothing");
+
+        postgres.sql("DROP TABLE " + filler);
+        engine.save(key, record(engine, 3, big), SaveMode.UPDATE);
+        assertEquals(3, version(engine, engine.load(key)), "saves work again once space is free");
+        assertEquals(3, stored(engine, url, table, key));
+    }
+
+    /**
+     * Inserts ever smaller uncompressed rows into {@code filler} until PostgreSQL cannot extend even
+     * by one block; returns the last refusal. Bounded: a filesystem that never fills fails the test.
+     */
+    private static String fillTablespace(String url, String filler) throws SQLException {
+        String last = null;
+        int inserts = 0;
+        try (Connection c = TestDb.connect(url);
+                PreparedStatement ps = c.prepareStatement("INSERT INTO " + filler + " VALUES (?)")) {
+            for (int size : new int[] {1 << 20, 1 << 16, 1 << 12}) {
+                byte[] row = new byte[size];
+                while (true) {
+                    assertTrue(++inserts < 5_000, "a 4 MiB tablespace took " + inserts + " rows without filling up");
+                    RANDOM.nextBytes(row);
+                    ps.setBytes(1, row);
+                    try {
+                        ps.executeUpdate();
+                    } catch (SQLException e) {
+                        assertEquals("53100", e.getSQLState(), "disk full, not " + e);
+                        last = e.getMessage();
+                        break;
+                    }
+                }
+            }
+        }
+        return last;
+    }
+
+    private static String tablespaceOf(String url, String table) throws SQLException {
+        try (Connection c = TestDb.connect(url);
+                PreparedStatement ps = c.prepareStatement("SELECT tablespace FROM pg_tables WHERE tablename = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "table " + table + " exists");
+                return rs.getString(1);
             }
         }
     }
