@@ -433,6 +433,11 @@ public final class Session {
                 wrote(record);
                 return;
             } catch (UpdateException changedOrDeleted) {
+                if (attempt > 0) {
+                    // Pause before reloading, not after: the reload must be as close as possible to
+                    // the next conditional save, or a busy writer keeps winning the window between.
+                    backOff(attempt);
+                }
                 changes = conflict(policy, attempt, retries, changes, currentRecordOrDeleted());
             }
         }
@@ -477,9 +482,6 @@ public final class Session {
         baseVersionUnknown = false;
         if (attempt == 0) {
             manager.countMerge(overlapping);
-        }
-        if (attempt > 0) {
-            backOff(attempt);
         }
         return changes;
     }
