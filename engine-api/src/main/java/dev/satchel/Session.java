@@ -66,6 +66,8 @@ public final class Session {
 
     private final Set<String> touched = new HashSet<>();
     private boolean cleared;
+    /** Keys both this request and a concurrent one changed, found by the last merge. */
+    private int overwrittenKeys;
 
     Session(SessionManager manager, String sessionKey) {
         this.manager = manager;
@@ -431,6 +433,9 @@ public final class Session {
             try {
                 sessionKey = conditional.saveIfUnchanged(sessionKey, record, loadedVersion);
                 wrote(record);
+                if (changes != null) {
+                    manager.countMerge(overwrittenKeys);
+                }
                 return;
             } catch (UpdateException changedOrDeleted) {
                 if (attempt > 0) {
@@ -475,14 +480,13 @@ public final class Session {
             changes = SessionChanges.between(base, cache, touched, cleared);
         }
         Map<String, Object> theirs = decodeOrEmpty(current.data());
-        int overlapping = changes.overlapping(base, theirs);
+        if (attempt == 0) {
+            overwrittenKeys = changes.overlapping(base, theirs);
+        }
         cache = changes.applyTo(theirs);
         baseData = current.data();
         loadedVersion = current.version();
         baseVersionUnknown = false;
-        if (attempt == 0) {
-            manager.countMerge(overlapping);
-        }
         return changes;
     }
 
