@@ -21,15 +21,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.netcrusher.core.reactor.NioReactor;
 import org.netcrusher.tcp.TcpCrusher;
 import org.netcrusher.tcp.TcpCrusherBuilder;
+import redis.clients.jedis.Jedis;
 
 /**
  * A store that is down, refuses connections or freezes mid-command: every call ends with {@link
@@ -130,6 +133,43 @@ class StoreFaultTest {
             });
             assertEquals(2L, sessions.session(fresh.getSessionKey()).get("b"));
             assertNull(sessions.session(key).get("a"), "the killed server's sessions are gone, not an error");
+        }
+    }
+
+    @Test
+    void aRestartedRedis_answersTheFirstCallOnEveryPooledConnection() throws Exception {
+        // Eight pooled connections are open and idle when Redis restarts: each is dead, and none may
+        // make a request fail once Redis answers again.
+        try (LocalServer server = LocalServer.redis();
+                SessionManager sessions = manager(url("redis", server.port()), "fail")) {
+            String key = saveOne(sessions);
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                CyclicBarrier together = new CyclicBarrier(8);
+                List<Future<Object>> loads = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    loads.add(pool.submit(() -> {
+                        together.await();
+                        return sessions.session(key).get("a");
+                    }));
+                }
+                for (Future<Object> f : loads) {
+                    assertEquals(1L, f.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            server.kill();
+            server.start();
+            try (Jedis probe = new Jedis("127.0.0.1", server.port(), 10_000)) {
+                assertEquals("PONG", probe.ping());
+            }
+            for (int i = 0; i < 10; i++) {
+                Session s = sessions.newSession();
+                s.put("i", (long) i);
+                s.save(); // must not raise: Redis is up
+                assertEquals((long) i, sessions.session(s.getSessionKey()).get("i"));
+            }
         }
     }
 

@@ -9,6 +9,8 @@ import dev.satchel.SuspiciousSessionException;
 import dev.satchel.UpdateException;
 import dev.satchel.codec.SessionCodec;
 import dev.satchel.db.internal.Dialect;
+import dev.satchel.db.internal.DirectConnections;
+import dev.satchel.db.internal.SqlFailure;
 import dev.satchel.db.internal.StatementCache;
 import dev.satchel.spi.ConditionalSave;
 import dev.satchel.spi.EngineContext;
@@ -46,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * session_data = ?}. Expiry is always compared with the engine's clock, passed as a parameter.
  * {@link #sweeper()} deletes expired rows in bounded batches.
  *
- * <p>A database that cannot be reached, does not answer within {@link DbSettings#timeout()}, or
- * refuses a write (a read-only SQLite file) raises {@link SessionStoreUnavailableException}; the
- * engine recovers by itself when the database comes back. Keys that are not 8 to 40 characters of
+ * <p>A database that cannot be reached, does not answer within {@link DbSettings#timeout()},
+ * refuses a write (read-only, disk full, over a connection limit) or is busy raises {@link
+ * SessionStoreUnavailableException} - a load never reads a failure as "no session", and a refused
+ * save leaves the previous row as it was; the engine recovers by itself when the database does. Keys that are not 8 to 40 characters of
  * {@code [a-z0-9]} are refused with {@link SuspiciousSessionException} before any query.
  *
  * <p>The {@code cached_db} engine is built around an instance of this class: it calls {@link
@@ -70,6 +73,10 @@ public final class DbSessionEngine implements SessionEngine {
     private final Dialect dialect;
     private final HikariDataSource pool;
     private final DataSource dataSource;
+    /** Unpooled connections for when the pool holds none (network databases only); else null. */
+    private final DirectConnections direct;
+    /** Set when a call failed; cleared once the pool holds a connection again. */
+    private volatile boolean recentFailure;
     /** SQLite's driver caches no statements, so the engine keeps them per connection; others: null. */
     private final StatementCache statementCache;
 
@@ -94,8 +101,10 @@ public final class DbSessionEngine implements SessionEngine {
         this.dialect = Dialect.forUrl(settings.url());
         this.timeoutMillis = settings.timeout().toMillis();
         this.queryTimeoutSeconds = (int) Math.max(1, (timeoutMillis + 999) / 1000);
-        this.pool = new HikariDataSource(poolConfig(settings, dialect));
+        HikariConfig config = poolConfig(settings, dialect);
+        this.pool = new HikariDataSource(config);
         this.dataSource = b.decorator == null ? pool : Objects.requireNonNull(b.decorator.apply(pool), "decorator");
+        this.direct = dialect.usesNetwork() ? new DirectConnections(config, b.decorator) : null;
         this.statementCache = dialect.statementCache();
 
         String t = dialect.quote(settings.table());
@@ -342,42 +351,66 @@ public final class DbSessionEngine implements SessionEngine {
     }
 
     /**
-     * Runs one statement on a pooled connection within the timeout. Statements the database rolled
-     * back to break a deadlock are retried (they changed nothing); every other failure means the
-     * store cannot answer.
+     * Runs one statement on a pooled connection within the timeout. What a failure means is decided
+     * by {@link SqlFailure}: a duplicate key on a create is {@link CreateException}; a statement the
+     * database rolled back (serialization failure, deadlock) changed nothing and runs again while
+     * the timeout allows; everything else - unreachable, read-only, full, over a connection limit,
+     * shut down, busy - is {@link SessionStoreUnavailableException}, never "no session".
      */
     private <T> T run(String what, boolean insert, Work<T> work) {
         ensureSchema();
+        long callStart = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             long start = System.nanoTime();
-            try (Connection c = dataSource.getConnection()) {
+            try (Connection c = connect()) {
                 if (dialect.usesNetwork()) {
                     long spent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     c.setNetworkTimeout(DIRECT, (int) Math.max(250, timeoutMillis - spent));
                 }
                 return work.apply(c);
             } catch (SQLException e) {
-                if (insert && dialect.isDuplicateKey(e)) {
+                SqlFailure failure = SqlFailure.classify(dialect.name(), e);
+                recentFailure = true;
+                if (insert && failure.kind() == SqlFailure.Kind.DUPLICATE_KEY) {
                     throw new CreateException("session key already exists");
                 }
-                if (dialect.mustReplaceConnections(e)) {
+                if (failure.replaceConnection() && statementCache != null) {
                     // Statements run on the pooled connection's own driver connection (to keep them
                     // prepared), so the pool cannot see this error: retire the connections here.
                     pool.getHikariPoolMXBean().softEvictConnections();
                 }
-                if (attempt < ATTEMPTS && dialect.isRetryable(e)) {
+                long spentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - callStart);
+                if (failure.kind() == SqlFailure.Kind.ROLLED_BACK
+                        && attempt < ATTEMPTS
+                        && spentMillis < timeoutMillis) {
                     LOG.debug("retrying after the database rolled back a statement ({})", e.getSQLState());
                     continue;
                 }
-                throw unavailable(what, e);
+                throw unavailable(what, failure, e);
             }
         }
     }
 
-    private SessionStoreUnavailableException unavailable(String what, SQLException e) {
+    /**
+     * A pooled connection, or, after a failure while the pool holds no connection at all (the
+     * database was down), a connection of its own: HikariCP retries a failed connection with a
+     * back-off of up to five seconds, so without this, service would resume that much later than the
+     * database. At start, with nothing failed yet, calls wait for the pool as usual.
+     */
+    private Connection connect() throws SQLException {
+        if (direct != null && recentFailure) {
+            if (pool.getHikariPoolMXBean().getTotalConnections() == 0) {
+                return direct.open();
+            }
+            recentFailure = false;
+        }
+        return dataSource.getConnection();
+    }
+
+    private SessionStoreUnavailableException unavailable(String what, SqlFailure failure, SQLException e) {
         return new SessionStoreUnavailableException(
                 "The session database could not " + what + " (" + dialect.name() + ", table " + settings.table()
-                        + ", SQLState " + e.getSQLState() + "): " + e.getMessage()
+                        + ": " + failure.reason() + ", SQLState " + e.getSQLState() + "): " + e.getMessage()
                         + ". Check that the database is reachable and writable; calls succeed again once it is.",
                 e);
     }
@@ -391,13 +424,14 @@ public final class DbSessionEngine implements SessionEngine {
         if (schemaReady) {
             return;
         }
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connect()) {
             if (settings.createTable() && !tableExists(c)) {
                 createTable(c);
             }
             schemaReady = true;
         } catch (SQLException e) {
-            throw unavailable("prepare the session table", e);
+            recentFailure = true;
+            throw unavailable("prepare the session table", SqlFailure.classify(dialect.name(), e), e);
         }
     }
 

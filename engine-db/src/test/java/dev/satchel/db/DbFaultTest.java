@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -305,6 +307,96 @@ class DbFaultTest {
                         .data()
                         .get("n"));
         assertEquals(1, TestDb.count(url, DbSettings.DEFAULT_TABLE), "no partial or extra row");
+    }
+
+    /**
+     * Writers keep saving versioned updates while a private PostgreSQL is SIGKILLed (postmaster and
+     * every backend) and restarted, twice. Every save that returned must be there after crash
+     * recovery: each key's stored version is at least its last acknowledged one (a save that raised
+     * may or may not have landed, so at most the last attempted one).
+     */
+    @Test
+    void postgresKilled9_everyAcknowledgedSaveSurvivesTheRestart() throws Exception {
+        PrivatePostgres pg = PrivatePostgres.create();
+        closeables.add(pg);
+        String table = TestDb.uniqueTable("satchel_kill");
+        DbSessionEngine engine = engine(pg.url(), table);
+        int writers = 4;
+        int keysPerWriter = 5;
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < writers * keysPerWriter; i++) {
+            String key = TestDb.key();
+            engine.save(key, record(engine, 0), SaveMode.CREATE);
+            keys.add(key);
+        }
+        AtomicLongArray acknowledged = new AtomicLongArray(keys.size());
+        AtomicLongArray attempted = new AtomicLongArray(keys.size());
+        AtomicLong acks = new AtomicLong();
+        AtomicLong raised = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Future<?>> running = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        for (int w = 0; w < writers; w++) {
+            int first = w * keysPerWriter;
+            running.add(pool.submit(() -> {
+                // Each key has one writer, so its versions only grow.
+                for (long version = 1; !stop.get() && System.nanoTime() < deadline; version++) {
+                    for (int k = first; k < first + keysPerWriter; k++) {
+                        attempted.set(k, version);
+                        try {
+                            engine.save(keys.get(k), record(engine, version), SaveMode.UPDATE);
+                            acknowledged.set(k, version);
+                            acks.incrementAndGet();
+                        } catch (SessionStoreUnavailableException e) {
+                            raised.incrementAndGet();
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        try {
+            for (int round = 0; round < 2; round++) {
+                waitForAcks(acks, acks.get() + 200, deadline);
+                pg.kill();
+                long raisedBefore = raised.get();
+                while (raised.get() < raisedBefore + writers && System.nanoTime() < deadline) {
+                    Thread.sleep(10); // writers are failing against the dead server
+                }
+                pg.start();
+            }
+            waitForAcks(acks, acks.get() + 200, deadline);
+        } finally {
+            stop.set(true);
+            for (Future<?> f : running) {
+                assertTimeoutPreemptively(GUARD, () -> f.get());
+            }
+            pool.shutdownNow();
+        }
+        int survivors = 0;
+        for (int k = 0; k < keys.size(); k++) {
+            String[] row = TestDb.rawRow(pg.url(), table, keys.get(k));
+            assertTrue(row != null, "the row of key " + k + " survived");
+            long stored = (Long) engine.codec().decode(row[0]).data().get("n");
+            assertTrue(
+                    stored >= acknowledged.get(k) && stored <= attempted.get(k),
+                    "key " + k + " holds version " + stored + "; acknowledged " + acknowledged.get(k)
+                            + ", last attempted " + attempted.get(k));
+            survivors++;
+        }
+        System.out.printf(
+                "[postgresql kill -9 x2] acknowledged saves %d, saves that raised %d, keys %d, keys whose last"
+                        + " acknowledged version survived %d%n",
+                acks.get(), raised.get(), keys.size(), survivors);
+        assertTrue(raised.get() > 0, "the kills caught writes in flight");
+    }
+
+    private static void waitForAcks(AtomicLong acks, long target, long deadline) throws InterruptedException {
+        while (acks.get() < target) {
+            assertTrue(System.nanoTime() < deadline, "writers made no progress (" + acks.get() + " acknowledged)");
+            Thread.sleep(10);
+        }
     }
 
     private static boolean chattr(String flag, Path path) {

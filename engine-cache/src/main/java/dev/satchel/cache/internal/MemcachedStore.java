@@ -1,6 +1,5 @@
 package dev.satchel.cache.internal;
 
-import dev.satchel.SessionException;
 import dev.satchel.SessionStoreUnavailableException;
 import dev.satchel.SessionTooLargeException;
 import java.io.IOException;
@@ -16,8 +15,10 @@ import java.util.concurrent.TimeoutException;
 import net.rubyeye.xmemcached.GetsResponse;
 import net.rubyeye.xmemcached.MemcachedClient;
 import net.rubyeye.xmemcached.XMemcachedClientBuilder;
+import net.rubyeye.xmemcached.exception.MemcachedDecodeException;
 import net.rubyeye.xmemcached.exception.MemcachedException;
 import net.rubyeye.xmemcached.exception.MemcachedServerException;
+import net.rubyeye.xmemcached.exception.UnknownCommandException;
 import net.rubyeye.xmemcached.impl.KetamaMemcachedSessionLocator;
 import net.rubyeye.xmemcached.transcoders.CachedData;
 import net.rubyeye.xmemcached.transcoders.CompressionMode;
@@ -113,19 +114,40 @@ public final class MemcachedStore implements CacheStore {
             Thread.currentThread().interrupt();
             throw new SessionStoreUnavailableException("interrupted while waiting for memcached to " + what, e);
         } catch (MemcachedServerException e) {
-            String message = String.valueOf(e.getMessage());
+            String message = withoutKey(String.valueOf(e.getMessage()));
             if (message.contains("too large")) {
                 throw new SessionTooLargeException("memcached at " + where + " refused the session as too large ("
                         + message + "); raise memcached's -I item size or store less data");
             }
-            throw new SessionException("memcached at " + where + " refused " + what + ": " + message, e);
+            // SERVER_ERROR out of memory (under -M) and any other server-side refusal: nothing was stored
+            // and the data may be intact, so it is the store being unavailable, never a silent success.
+            throw new SessionStoreUnavailableException(
+                    "memcached at " + where + " refused to " + what + " (SERVER_ERROR " + message + "): "
+                            + (message.contains("out of memory")
+                                    ? "its memory is full and eviction is off (-M); give it more memory (-m) or"
+                                            + " allow eviction"
+                                    : "see the memcached log"),
+                    e);
         } catch (MemcachedException e) {
             throw new SessionStoreUnavailableException(
                     "memcached at " + where + " could not " + what + " (" + e.getMessage() + ")", e);
         } catch (IllegalStateException e) {
             // The client was shut down, or has no connection it can use.
             throw new SessionStoreUnavailableException("memcached at " + where + " could not " + what, e);
+        } catch (UnknownCommandException | MemcachedDecodeException e) {
+            // A reply xmemcached could not use ("ERROR", a garbled line): not a session, not an answer.
+            throw new SessionStoreUnavailableException(
+                    "memcached at " + where + " gave an unusable reply to " + what + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * xmemcached appends {@code ,key=<cache key>} to server errors; the cache key holds the session key,
+     * a bearer secret that must not reach logs, so it is cut off.
+     */
+    static String withoutKey(String message) {
+        int at = message.indexOf(",key=");
+        return at < 0 ? message : message.substring(0, at);
     }
 
     @Override

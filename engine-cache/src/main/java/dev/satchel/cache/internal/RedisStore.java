@@ -1,7 +1,6 @@
 package dev.satchel.cache.internal;
 
 import dev.satchel.SessionConfigurationException;
-import dev.satchel.SessionException;
 import dev.satchel.SessionStoreUnavailableException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -18,9 +17,6 @@ import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.exceptions.JedisAccessControlException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
@@ -109,51 +105,62 @@ public final class RedisStore implements CacheStore {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Runs one command; every failure becomes {@link SessionStoreUnavailableException} (see {@link
+     * RedisReplies}).
+     */
     private <T> T call(String what, Supplier<T> command) {
+        return call(what, command, null, false);
+    }
+
+    /**
+     * Runs one command that may run twice without undoing a later write: a read, a {@code DEL}, or a
+     * conditional write ({@code NX}, {@code XX}, compare-and-set), never a plain {@code SET}, whose repeat
+     * could outlive a delete that came between. If its pooled connection turns out dead (Redis restarted
+     * or closed it: end of stream, reset; not a timeout), the pool's other idle connections are as dead,
+     * so they are dropped and the command runs once more on a fresh connection: a restart then costs no
+     * request a failure. (Should the first run have happened before the connection died, the repeat
+     * of a conditional write reports a conflict, never a silent loss.) {@code WRONGTYPE} gives {@code
+     * wrongType}'s answer when one is given.
+     */
+    private <T> T callRepeatable(String what, Supplier<T> command, Supplier<T> wrongType) {
+        return call(what, command, wrongType, true);
+    }
+
+    private <T> T call(String what, Supplier<T> command, Supplier<T> wrongType, boolean repeatable) {
         try {
             return command.get();
-        } catch (JedisAccessControlException e) {
-            throw new SessionStoreUnavailableException(
-                    "Redis at " + where + " refused the credentials while trying to " + what
-                            + ": check the user and password in satchel.cache.url",
-                    e);
-        } catch (JedisConnectionException e) {
-            throw new SessionStoreUnavailableException(
-                    "Redis at " + where + " did not answer " + what + " (" + e.getMessage() + ")", e);
-        } catch (JedisDataException e) {
-            throw new SessionException("Redis at " + where + " refused " + what + ": " + e.getMessage(), e);
         } catch (JedisException e) {
-            // Pool exhaustion (no connection within the timeout) and other client failures.
-            throw new SessionStoreUnavailableException(
-                    "Redis at " + where + " could not " + what + " (" + e.getMessage() + ")", e);
+            if (wrongType != null && RedisReplies.isWrongType(e)) {
+                return wrongType.get();
+            }
+            if (repeatable && RedisReplies.isDeadConnection(e)) {
+                jedis.getPool().clear();
+                return call(what, command, wrongType, false);
+            }
+            throw RedisReplies.unavailable(where, what, e);
         }
     }
 
     @Override
     public Optional<Stored> get(String key) {
-        String value;
-        try {
-            value = call("GET a session", () -> jedis.get(key));
-        } catch (SessionStoreUnavailableException e) {
-            throw e;
-        } catch (SessionException e) {
-            // The key holds something that is not a string (WRONGTYPE): not one of ours, so no session.
-            return Optional.empty();
-        }
+        // WRONGTYPE: the key holds something that is not a string, not one of ours, so no session.
+        String value = callRepeatable("read a session (GET)", () -> jedis.get(key), () -> null);
         return value == null ? Optional.empty() : Optional.of(new Stored(value, value));
     }
 
     @Override
     public boolean contains(String key) {
-        return call("check a session (EXISTS)", () -> jedis.exists(key));
+        return callRepeatable("check a session (EXISTS)", () -> jedis.exists(key), null);
     }
 
     @Override
     public boolean add(String key, String value, Ttl ttl) {
         return "OK"
-                .equals(call(
+                .equals(callRepeatable(
                         "create a session (SET NX)",
-                        () -> jedis.set(key, value, params(ttl).nx())));
+                        () -> jedis.set(key, value, params(ttl).nx()),
+                        null));
     }
 
     @Override
@@ -164,9 +171,10 @@ public final class RedisStore implements CacheStore {
     @Override
     public boolean replace(String key, String value, Ttl ttl) {
         return "OK"
-                .equals(call(
+                .equals(callRepeatable(
                         "update a session (SET XX)",
-                        () -> jedis.set(key, value, params(ttl).xx())));
+                        () -> jedis.set(key, value, params(ttl).xx()),
+                        null));
     }
 
     @Override
@@ -174,16 +182,17 @@ public final class RedisStore implements CacheStore {
         if (!(version instanceof String expected)) {
             return false;
         }
-        Object reply = call(
+        // WRONGTYPE from the script's GET: the key now holds someone else's value, so it changed.
+        Object reply = callRepeatable(
                 "update a session if unchanged (EVAL)",
-                () -> jedis.eval(
-                        COMPARE_AND_SET, List.of(key), List.of(expected, value, Long.toString(ttl.seconds()))));
+                () -> jedis.eval(COMPARE_AND_SET, List.of(key), List.of(expected, value, Long.toString(ttl.seconds()))),
+                () -> null);
         return "OK".equals(reply);
     }
 
     @Override
     public void delete(String key) {
-        call("delete a session (DEL)", () -> jedis.del(key));
+        callRepeatable("delete a session (DEL)", () -> jedis.del(key), null);
     }
 
     @Override

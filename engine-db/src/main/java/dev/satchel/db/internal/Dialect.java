@@ -24,7 +24,7 @@ import java.util.Map;
 
 /**
  * What differs between the databases: the DDL, how {@code expire_date} is written and read, the
- * batched delete, how a duplicate key is reported, and the driver's timeouts. One instance per
+ * batched delete and the driver's timeouts (what an error means is {@link SqlFailure}'s job). One instance per
  * database; all are stateless.
  */
 public abstract class Dialect {
@@ -115,14 +115,6 @@ public abstract class Dialect {
         return "session_data = ?";
     }
 
-    /** Whether the exception reports a primary-key violation. */
-    public abstract boolean isDuplicateKey(SQLException e);
-
-    /** Whether the database rolled the statement back to break a deadlock or serialization conflict. */
-    public boolean isRetryable(SQLException e) {
-        return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
-    }
-
     /**
      * A statement cache kept by the engine, for drivers that keep none themselves; {@code null} when
      * the driver reuses prepared statements on its own (PostgreSQL, and MariaDB with server-side
@@ -130,14 +122,6 @@ public abstract class Dialect {
      */
     public StatementCache statementCache() {
         return null;
-    }
-
-    /**
-     * Whether an error leaves the connection unusable for good, so the pool must replace it (SQLite:
-     * a connection that hit a read-only or I/O error stays read-only after the file recovers).
-     */
-    public boolean mustReplaceConnections(SQLException e) {
-        return false;
     }
 
     /** Whether per-call network timeouts ({@code Connection.setNetworkTimeout}) apply. */
@@ -206,26 +190,6 @@ public abstract class Dialect {
         }
 
         @Override
-        public boolean mustReplaceConnections(SQLException e) {
-            return SqliteEviction.isFatal(e);
-        }
-
-        @Override
-        public boolean isDuplicateKey(SQLException e) {
-            // SQLITE_CONSTRAINT_PRIMARYKEY (1555), or the primary code SQLITE_CONSTRAINT (19) when
-            // extended result codes are off; the table has no other constraint a write can break.
-            int code = e.getErrorCode();
-            return code == 1555
-                    || code == 2067
-                    || (code == 19 && String.valueOf(e.getMessage()).contains("UNIQUE"));
-        }
-
-        @Override
-        public boolean isRetryable(SQLException e) {
-            return false;
-        }
-
-        @Override
         public boolean usesNetwork() {
             return false;
         }
@@ -268,13 +232,7 @@ public abstract class Dialect {
     static final class SqliteEviction implements SQLExceptionOverride {
         @java.lang.Override
         public Override adjudicate(SQLException e) {
-            return isFatal(e) ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
-        }
-
-        /** SQLITE_READONLY (8), SQLITE_IOERR (10), SQLITE_CANTOPEN (14), extended codes included. */
-        static boolean isFatal(SQLException e) {
-            int primary = e.getErrorCode() & 0xff;
-            return primary == 8 || primary == 10 || primary == 14;
+            return SqlFailure.classify("sqlite", e).replaceConnection() ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
         }
     }
 
@@ -305,11 +263,6 @@ public abstract class Dialect {
             // concurrent sweeps never block or deadlock each other.
             return "DELETE FROM " + t + " WHERE session_key IN (SELECT session_key FROM " + t
                     + " WHERE expire_date < ? LIMIT ? FOR UPDATE SKIP LOCKED)";
-        }
-
-        @Override
-        public boolean isDuplicateKey(SQLException e) {
-            return "23505".equals(e.getSQLState());
         }
 
         @Override
@@ -358,16 +311,6 @@ public abstract class Dialect {
         public String dataEqualsParameter() {
             // The column's collation may ignore case or trailing spaces; the check must not.
             return "session_data = BINARY ?";
-        }
-
-        @Override
-        public boolean isDuplicateKey(SQLException e) {
-            return e.getErrorCode() == 1062;
-        }
-
-        @Override
-        public boolean isRetryable(SQLException e) {
-            return super.isRetryable(e) || e.getErrorCode() == 1213 || e.getErrorCode() == 1205;
         }
 
         @Override

@@ -16,7 +16,9 @@ import java.util.WeakHashMap;
  * cache of their own (SQLite). Statements are prepared on the unwrapped connection so that the pool,
  * which closes the statements of a connection it takes back, leaves them alive; callers get a view
  * whose {@code close()} only clears the parameters. A connection that the pool retires takes its
- * statements with it.
+ * statements with it. A statement whose use failed is dropped and closed: SQLite's driver finalises
+ * a statement after most errors (a full disk, for one) while it still reports itself open, so
+ * keeping it would fail every later call on that connection.
  */
 public final class StatementCache {
     private final Class<? extends Connection> physicalType;
@@ -38,19 +40,40 @@ public final class StatementCache {
             ps = borrowed.unwrap(Connection.class).prepareStatement(sql);
             statements.put(sql, ps);
         }
-        return reusable(ps);
+        return reusable(ps, () -> forget(statements, sql));
     }
 
-    private static PreparedStatement reusable(PreparedStatement target) {
-        InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getName().equals("close") && method.getParameterCount() == 0) {
-                target.clearParameters();
-                return null;
-            }
+    private static void forget(Map<String, PreparedStatement> statements, String sql) {
+        PreparedStatement dropped = statements.remove(sql);
+        if (dropped != null) {
             try {
+                dropped.close();
+            } catch (SQLException ignored) {
+                // Already finalised by the driver.
+            }
+        }
+    }
+
+    private static PreparedStatement reusable(PreparedStatement target, Runnable forget) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            boolean close = method.getName().equals("close") && method.getParameterCount() == 0;
+            try {
+                if (close) {
+                    target.clearParameters();
+                    return null;
+                }
                 return method.invoke(target, args);
             } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof SQLException) {
+                    forget.run();
+                }
                 throw e.getCause();
+            } catch (SQLException e) {
+                forget.run();
+                if (close) {
+                    return null; // the statement is gone; nothing is left to close
+                }
+                throw e;
             }
         };
         return (PreparedStatement) Proxy.newProxyInstance(
