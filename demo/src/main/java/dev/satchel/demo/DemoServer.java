@@ -87,7 +87,13 @@ public final class DemoServer implements AutoCloseable {
                 config.getProperty(USERS_URL, "jdbc:sqlite:demo-users.sqlite3").strip();
         createParentDirectory(usersUrl);
         settings.engineProperty("satchel.db.url").ifPresent(DemoServer::createParentDirectory);
-        settings.engineProperty("satchel.file.path").ifPresent(dir -> createDirectories(Path.of(dir.strip())));
+        // The file engine creates its session directory itself, private (0700); only its parent is made here.
+        settings.engineProperty("satchel.file.path").ifPresent(dir -> {
+            Path parent = Path.of(dir.strip()).toAbsolutePath().getParent();
+            if (parent != null) {
+                createDirectories(parent);
+            }
+        });
 
         Passwords passwords = new Passwords(iterations);
         SessionManager sessions = SessionManager.open(settings);

@@ -9,6 +9,7 @@ import dev.satchel.codec.DecodedSession;
 import dev.satchel.codec.SessionCodec;
 import dev.satchel.file.internal.DataExpiry;
 import dev.satchel.file.internal.FileState;
+import dev.satchel.file.internal.PrivateDirectory;
 import dev.satchel.file.internal.SessionDirectory;
 import dev.satchel.spi.EngineContext;
 import dev.satchel.spi.ExpiredSessionSweeper;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Django's {@code file} session engine, made atomic and durable: one file per session, named {@code
- * <cookie name><session key>} in {@value #PATH} (default: the system temporary directory), holding
+ * <cookie name><session key>} in {@value #PATH} (default: a private directory of this user's under
+ * the system temporary directory, see below), holding
  * the session's signed encoding exactly as Django writes it (ASCII, no newline). Django reads the
  * files Satchel writes and Satchel reads Django's.
  *
@@ -44,6 +46,45 @@ import org.slf4j.LoggerFactory;
  * read-only directory gives {@link SessionStoreUnavailableException} and leaves the old version as it
  * was. A missing directory is created with mode 0700. Concurrent writers to one session follow
  * Django's rule: the last complete write wins.
+ *
+ * <h2>A delete is final</h2>
+ *
+ * An update must not bring back a session deleted while it was being written (a logout undone). Each
+ * change to a session file therefore holds a lock on that file's name, shared by every thread and
+ * every process using the directory: a byte-range lock ({@code fcntl}, via {@code FileChannel}) on
+ * one lock file, {@code .satchel-lock} in the directory (see {@code KeyLocks}). Under it an update
+ * checks that the file still exists and renames over it; a delete unlinks; a create links; an expiry
+ * check sets the old version aside, judges it and puts a newer one back. So a delete either comes
+ * before an update (which then fails with {@link dev.satchel.UpdateException}) or after it (and
+ * removes what it wrote), never in between. Filling and forcing the temporary file happen before
+ * the lock, which is held only for a metadata read and a rename; loads take no lock. A lock waited
+ * for more than ten seconds (a peer process stopped while holding it) gives {@link
+ * SessionStoreUnavailableException}. The kernel releases a killed process's locks. The lock file is
+ * empty, never removed and never taken for a session: its name does not start with the cookie name,
+ * so neither Satchel's sweep nor Django's {@code clearsessions} looks at it. Django processes
+ * sharing the directory take no lock; between them and Satchel the old rule (last write wins)
+ * holds.
+ *
+ * <h2>The directory must be private</h2>
+ *
+ * File names are session keys, bearer credentials: a user who can list the directory can log in as
+ * anyone in it. The directory is therefore created with mode 0700, and the engine refuses to start
+ * ({@link SessionConfigurationException} naming the directory, what is wrong and the fix) unless it
+ * is owned by the user the process runs as and neither group nor others may read or write it
+ * (traversal alone, {@code --x}, reveals no name and is allowed). Set {@value #ALLOW_SHARED_DIRECTORY}
+ * {@code =true} to share a configured directory on purpose (for example with a Django process of
+ * another user in the same group); owner and mode are then not checked.
+ *
+ * <p>Without {@value #PATH}, the directory is {@code satchel-sessions-<user name>} in {@code
+ * java.io.tmpdir}: always writable (services often have no writable home), per user, and private.
+ * It is created with {@code mkdir}, which never follows a link, and is refused, even with sharing
+ * allowed, if it is a symbolic link, another user's, or open to others: someone may have created it
+ * first to collect the keys (set {@value #PATH} to avoid that denial of service on shared machines).
+ * The same check runs again whenever the directory turns out to have changed (one metadata read
+ * per write), so a directory removed by a temp cleaner and replaced by another user's is never
+ * written to. Temp cleaners go by file times; a session file's modification time is its expiry,
+ * so live sessions are not aged out. Django's default, the shared temporary directory itself, is
+ * never used.
  *
  * <h2>Expiry: the modification time</h2>
  *
@@ -80,10 +121,10 @@ import org.slf4j.LoggerFactory;
  * else is a {@link dev.satchel.SuspiciousSessionException}. Symbolic links in the directory are never
  * followed, and entries that are not regular files are never read.
  *
- * <h2>Sharing the directory</h2>
+ * <h2>Sharing the directory with other files</h2>
  *
  * Like Django, the engine treats every entry named cookie name plus a valid key as a session file.
- * Use a directory of its own: the shared temporary directory is the default only for compatibility.
+ * Use a directory of its own.
  */
 public final class FileSessionEngine implements SessionEngine {
     /** The name this engine is registered under. */
@@ -92,6 +133,13 @@ public final class FileSessionEngine implements SessionEngine {
     public static final String DJANGO_NAME = "django.contrib.sessions.backends.file";
     /** The setting naming the session directory (Django's {@code SESSION_FILE_PATH}). */
     public static final String PATH = "satchel.file.path";
+    /**
+     * The setting that allows a configured directory other users may read or write, or that another
+     * user owns ({@code true} or {@code false}, default {@code false}); see the class comment.
+     */
+    public static final String ALLOW_SHARED_DIRECTORY = "satchel.file.allow-shared-directory";
+    /** The default directory's name in {@code java.io.tmpdir}, followed by the user name. */
+    public static final String DEFAULT_DIRECTORY_PREFIX = "satchel-sessions-";
     /** How old a temporary or set-aside file must be before the sweeper removes it as abandoned. */
     public static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
 
@@ -110,9 +158,11 @@ public final class FileSessionEngine implements SessionEngine {
 
     /**
      * An engine for the context's settings: the directory from {@value #PATH} (created 0700 if
-     * missing), file names prefixed with the cookie name.
+     * missing; by default {@code satchel-sessions-<user>} in {@code java.io.tmpdir}), file names
+     * prefixed with the cookie name.
      *
-     * @throws SessionConfigurationException if the path is not a directory and cannot be created
+     * @throws SessionConfigurationException if the path is not a directory and cannot be created, or
+     *     if other users could read or change it (see the class comment)
      */
     public FileSessionEngine(EngineContext context) {
         SessionSettings settings = context.settings();
@@ -121,31 +171,73 @@ public final class FileSessionEngine implements SessionEngine {
         this.cookieAge = settings.cookieAge();
         // The longest value the codec accepts, plus room for the signature and timestamp.
         this.sizeLimit = (int) Math.min(Integer.MAX_VALUE - 16, (settings.maxPayloadBytes() / 3 + 1) * 4L + 1024);
-        Path directory = directoryOf(settings);
+        PrivateDirectory guard = directoryOf(settings);
+        Path directory = guard.path();
         try {
-            SessionDirectory.prepare(directory);
+            guard.prepare();
+        } catch (PrivateDirectory.NotPrivateException e) {
+            throw notPrivate(settings, directory, e);
         } catch (IOException e) {
             throw new SessionConfigurationException(
                     PATH + ": cannot use " + directory + " as the session directory (" + e + "); name an existing"
                             + " directory, or one this process may create",
                     e);
         }
-        this.files = new SessionDirectory(directory, settings.cookieName());
+        this.files = new SessionDirectory(guard, settings.cookieName());
     }
 
-    private static Path directoryOf(SessionSettings settings) {
+    private static PrivateDirectory directoryOf(SessionSettings settings) {
         String configured = settings.engineProperty(PATH).orElse("").trim();
-        String path = configured.isEmpty() ? System.getProperty("java.io.tmpdir") : configured;
+        boolean allowShared = allowShared(settings);
+        if (configured.isEmpty()) {
+            String user = System.getProperty("user.name", "").replaceAll("[^A-Za-z0-9._-]", "_");
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"))
+                    .toAbsolutePath()
+                    .normalize();
+            // In a directory every user can write: no link followed, never shared.
+            return new PrivateDirectory(tmp.resolve(DEFAULT_DIRECTORY_PREFIX + user), false, false);
+        }
         Path directory;
         try {
-            directory = Path.of(path).toAbsolutePath().normalize();
+            directory = Path.of(configured).toAbsolutePath().normalize();
         } catch (RuntimeException e) {
-            throw new SessionConfigurationException(PATH + ": not a valid path: " + path, e);
+            throw new SessionConfigurationException(PATH + ": not a valid path: " + configured, e);
         }
         if (Files.exists(directory) && !Files.isDirectory(directory)) {
             throw new SessionConfigurationException(PATH + ": " + directory + " exists and is not a directory");
         }
-        return directory;
+        return new PrivateDirectory(directory, true, allowShared);
+    }
+
+    private static boolean allowShared(SessionSettings settings) {
+        String value =
+                settings.engineProperty(ALLOW_SHARED_DIRECTORY).orElse("false").trim();
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new SessionConfigurationException(ALLOW_SHARED_DIRECTORY + ": expected true or false, not " + value);
+    }
+
+    private static SessionConfigurationException notPrivate(
+            SessionSettings settings, Path directory, PrivateDirectory.NotPrivateException e) {
+        String user = System.getProperty("user.name");
+        if (settings.engineProperty(PATH).orElse("").isBlank()) {
+            return new SessionConfigurationException(
+                    "No " + PATH + " is set, and the default session directory cannot be trusted: " + e.getMessage()
+                            + ". Session file names are the session keys, and another user may have created it to"
+                            + " collect them. Remove it (the engine recreates it, mode 0700) or set " + PATH
+                            + " to a private directory",
+                    e);
+        }
+        return new SessionConfigurationException(
+                PATH + ": refusing the session directory: " + e.getMessage() + ". Session file names are the"
+                        + " session keys, so a user who can list the directory can log in as its users. Make it"
+                        + " private (chown " + user + " " + directory + " && chmod 700 " + directory + "), or set "
+                        + ALLOW_SHARED_DIRECTORY + "=true if other users are meant to share it",
+                e);
     }
 
     @Override
@@ -168,9 +260,20 @@ public final class FileSessionEngine implements SessionEngine {
         return files.path(key);
     }
 
+    /** Closes the lock file (shared with other engines on the same directory in this JVM). */
+    @Override
+    public void close() {
+        files.close();
+    }
+
     /** How many times a session file's content has been read (a sweep reads none of Satchel's). */
     public long contentReads() {
         return files.contentReads();
+    }
+
+    /** Test seam: holds writes and conditional deletes at the named points (see {@link SessionDirectory.Pause}). */
+    void pauseAt(SessionDirectory.Pause pause) {
+        files.pauseAt(pause);
     }
 
     // ---------------------------------------------------------------- SessionEngine

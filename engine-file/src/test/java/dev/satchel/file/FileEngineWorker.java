@@ -3,16 +3,24 @@ package dev.satchel.file;
 import dev.satchel.SessionSettings;
 import dev.satchel.SessionStoreUnavailableException;
 import dev.satchel.UpdateException;
+import dev.satchel.file.internal.SessionDirectory;
 import dev.satchel.spi.EngineContext;
 import dev.satchel.spi.SaveMode;
 import dev.satchel.spi.SessionRecord;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A child process for the crash and multi-process tests. Prints one line per acknowledged save
@@ -20,7 +28,15 @@ import java.util.Random;
  *
  * <ul>
  *   <li>{@code crash <dir> <key>}: saves ever larger sequence numbers of a large session until killed;
- *   <li>{@code hammer <dir> <writer> <iterations> <key>...}: saves each key in turn, iterations times.
+ *   <li>{@code hammer <dir> <writer> <iterations> <key>...}: saves each key in turn, iterations times;
+ *   <li>{@code update-race <dir> <cap> <control> <key>...}: prints {@code ready}; after a {@code go} line on stdin, two threads
+ *       take the keys in turn (even and odd positions) and update each until an update fails ({@code
+ *       gone <key>}) or {@code cap} updates succeeded ({@code capped <key>}), then update {@code
+ *       control} once; the pause seam sleeps at random right before each rename, widening the
+ *       window a delete could slip into;
+ *   <li>{@code delete-race <dir>}: reads keys from stdin, one a line, and deletes each after a random
+ *       gap of up to 2 ms, printing {@code deleted <key>} once the delete returned; {@code done} at the
+ *       end of the input.
  * </ul>
  */
 public final class FileEngineWorker {
@@ -35,6 +51,12 @@ public final class FileEngineWorker {
                 engine.save(key, SessionRecord.of(engine.codec().encode(big(seq)), null), SaveMode.UPDATE);
                 out.println("ack " + key + " crash " + seq);
             }
+        }
+        if (args[0].equals("update-race")) {
+            updateRace(engine, out, Integer.parseInt(args[2]), args[3], Arrays.copyOfRange(args, 4, args.length));
+        }
+        if (args[0].equals("delete-race")) {
+            deleteRace(engine, out);
         }
         String writer = args[2];
         int iterations = Integer.parseInt(args[3]);
@@ -51,6 +73,85 @@ public final class FileEngineWorker {
         }
         out.println("done");
         System.exit(0);
+    }
+
+    private static void updateRace(FileSessionEngine engine, PrintStream out, int cap, String control, String[] keys) {
+        engine.pauseAt(point -> {
+            if (point.equals(SessionDirectory.Pause.REPLACE)
+                    && ThreadLocalRandom.current().nextBoolean()) {
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000_000));
+            }
+        });
+        awaitGo(out);
+        AtomicLong controlSeq = new AtomicLong();
+        Thread[] threads = new Thread[2];
+        for (int t = 0; t < threads.length; t++) {
+            int first = t;
+            threads[t] = new Thread(() -> {
+                for (int k = first; k < keys.length; k += threads.length) {
+                    String key = keys[k];
+                    boolean gone = false;
+                    for (int seq = 1; seq <= cap && !gone; seq++) {
+                        try {
+                            engine.save(
+                                    key,
+                                    SessionRecord.of(engine.codec().encode(small("u", seq)), null),
+                                    SaveMode.UPDATE);
+                            out.println("ack " + key + " u " + seq);
+                        } catch (UpdateException e) {
+                            gone = true;
+                        }
+                    }
+                    out.println((gone ? "gone " : "capped ") + key);
+                    synchronized (controlSeq) {
+                        long seq = controlSeq.incrementAndGet();
+                        engine.save(
+                                control,
+                                SessionRecord.of(engine.codec().encode(small("u", seq)), null),
+                                SaveMode.UPDATE);
+                        out.println("ack " + control + " u " + seq);
+                    }
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                System.exit(3);
+            }
+        }
+        out.println("done");
+        System.exit(0);
+    }
+
+    private static void deleteRace(FileSessionEngine engine, PrintStream out) {
+        out.println("ready");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        try {
+            for (String key; (key = in.readLine()) != null; ) {
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000));
+                engine.delete(key);
+                out.println("deleted " + key);
+            }
+        } catch (IOException e) {
+            System.exit(2);
+        }
+        out.println("done");
+        System.exit(0);
+    }
+
+    private static void awaitGo(PrintStream out) {
+        out.println("ready");
+        try {
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
+            if (!"go".equals(line)) {
+                System.exit(2);
+            }
+        } catch (IOException e) {
+            System.exit(2);
+        }
     }
 
     static FileSessionEngine engine(String dir) {

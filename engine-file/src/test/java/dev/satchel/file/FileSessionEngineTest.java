@@ -19,7 +19,7 @@ import dev.satchel.SessionSettings;
 import dev.satchel.SessionStoreUnavailableException;
 import dev.satchel.SessionTooLargeException;
 import dev.satchel.UpdateException;
-import dev.satchel.spi.EngineContext;
+import dev.satchel.file.internal.KeyLocks;
 import dev.satchel.spi.SaveMode;
 import dev.satchel.spi.SessionEngineProvider;
 import dev.satchel.spi.SessionRecord;
@@ -29,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -55,12 +54,29 @@ class FileSessionEngineTest {
     }
 
     @Test
-    void defaultDirectory_isTheSystemTemporaryDirectory() {
-        SessionSettings settings =
-                SessionSettings.builder().secretKey(Fixture.SECRET).build();
-        FileSessionEngine engine = new FileSessionEngine(EngineContext.of(settings, Clock.systemUTC()));
-        assertEquals(
-                Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize(), engine.directory());
+    void theLockFile_isEmptyPrivate_andNeitherASessionNorScratch() throws IOException {
+        try (Fixture f = Fixture.open(dir)) {
+            Session s = f.sessions.newSession();
+            s.put("a", 1L);
+            s.save();
+            Path lock = dir.resolve(KeyLocks.FILE_NAME);
+            assertEquals(List.of(KeyLocks.FILE_NAME, "sessionid" + s.getSessionKey()), Fixture.allNames(dir));
+            assertEquals(0, Files.size(lock));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lock)));
+            f.clock.advance(Duration.ofDays(400));
+            long reads = f.engine.contentReads();
+            assertEquals(1, f.sessions.clearExpired().getAsLong());
+            assertEquals(reads, f.engine.contentReads());
+            assertEquals(List.of(KeyLocks.FILE_NAME), Fixture.allNames(dir), "kept, and only one lock file ever");
+        }
+        // A cookie name the lock file's name starts with gets another lock file name.
+        try (Fixture f = Fixture.open(dir, Fixture.aheadOfRealTime(), b -> b.cookieName(".sat"))) {
+            Session s = f.sessions.newSession();
+            s.put("a", 1L);
+            s.save();
+            assertTrue(Fixture.allNames(dir).contains(KeyLocks.fileName(".sat")));
+            assertFalse(KeyLocks.fileName(".sat").startsWith(".sat"));
+        }
     }
 
     @Test
@@ -245,7 +261,7 @@ class FileSessionEngineTest {
     @Test
     void aSymbolicLinkInTheDirectory_isNeverFollowed() throws IOException {
         Path outside = Files.createDirectory(dir.resolve("outside"));
-        Path sessions = Files.createDirectory(dir.resolve("sessions"));
+        Path sessions = Fixture.privateDirectory(dir.resolve("sessions"));
         try (Fixture f = Fixture.open(sessions, Fixture.aheadOfRealTime(), b -> b)) {
             Session real = f.sessions.newSession();
             real.put("secret", "s3cr3t");

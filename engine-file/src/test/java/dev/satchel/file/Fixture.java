@@ -2,6 +2,7 @@ package dev.satchel.file;
 
 import dev.satchel.SessionManager;
 import dev.satchel.SessionSettings;
+import dev.satchel.file.internal.KeyLocks;
 import dev.satchel.tck.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -57,8 +59,21 @@ final class Fixture implements AutoCloseable {
         return new MutableClock(Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS));
     }
 
-    /** Every entry of a directory, by name, sorted. */
+    /** Creates a directory only its owner may use (mode 0700), as the engine requires. */
+    static Path privateDirectory(Path dir) throws IOException {
+        return Files.createDirectory(
+                dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    /** Every entry of a directory but the engine's lock file, by name, sorted. */
     static List<String> names(Path dir) {
+        List<String> names = allNames(dir);
+        names.remove(KeyLocks.FILE_NAME);
+        return names;
+    }
+
+    /** Every entry of a directory, by name, sorted. */
+    static List<String> allNames(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
         } catch (IOException e) {

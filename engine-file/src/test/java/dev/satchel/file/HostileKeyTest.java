@@ -64,7 +64,7 @@ class HostileKeyTest {
 
     @Test
     void hostileKeys_neverReachTheFilesystem() throws IOException {
-        Path sessions = Files.createDirectory(root.resolve("sessions"));
+        Path sessions = Fixture.privateDirectory(root.resolve("sessions"));
         List<Path> sentinels = List.of(
                 sentinel(root.resolve("sentinel")),
                 sentinel(root.resolve("x")),

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -195,6 +196,100 @@ class ProcessTest {
                     last.get("seq"),
                     "the shared session holds a writer's last save");
             assertTrue(Fixture.names(dir).stream().noneMatch(n -> n.contains(".tmp-") || n.contains(".del-")));
+        });
+    }
+
+    /**
+     * One JVM updates sessions while another deletes them: as soon as the updater acknowledges its
+     * first update of a key, the test hands that key to the deleter, which deletes it within 2 ms
+     * while the updater keeps updating it. Every save is an update, and an update of
+     * a missing file must fail, so once a delete has returned no save may bring the file back: every
+     * key the deleter reports as deleted must be gone at the end, whatever the timing. The updater
+     * sleeps at random right before each rename, so a delete that is not excluded across processes
+     * lands in that window in many of the races. The control key (updated throughout, never deleted)
+     * must hold the updater's last acknowledged save.
+     */
+    @Test
+    void anUpdaterAndADeleterInTwoProcesses_neverBringADeletedSessionBack() {
+        assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {
+            FileSessionEngine engine = FileEngineWorker.engine(dir.toString());
+            String control = SessionKeys.generate();
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                keys.add(SessionKeys.generate());
+            }
+            for (String key : concat(List.of(control), keys)) {
+                engine.save(
+                        key,
+                        SessionRecord.of(engine.codec().encode(FileEngineWorker.small("init", 0)), null),
+                        SaveMode.CREATE);
+            }
+            List<String> updaterArgs = new ArrayList<>(List.of("update-race", dir.toString(), "200", control));
+            updaterArgs.addAll(keys);
+            Process updater = worker(updaterArgs.toArray(String[]::new));
+            Process deleter = worker("delete-race", dir.toString());
+            java.io.OutputStream toDeleter = deleter.getOutputStream();
+            Map<String, Long> lastAck = new ConcurrentHashMap<>();
+            List<String> deleted = new CopyOnWriteArrayList<>();
+            List<String> gone = new CopyOnWriteArrayList<>();
+            List<String> capped = new CopyOnWriteArrayList<>();
+            AtomicLong acks = new AtomicLong();
+            CountDownLatch ready = new CountDownLatch(2);
+            List<Throwable> unexpected = new CopyOnWriteArrayList<>();
+            List<Thread> readers = new ArrayList<>();
+            for (Process proc : List.of(updater, deleter)) {
+                Thread reader = new Thread(() -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(proc.getInputStream(), StandardCharsets.US_ASCII))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            String[] parts = line.split(" ");
+                            switch (parts[0]) {
+                                case "ready" -> ready.countDown();
+                                case "ack" -> {
+                                    acks.incrementAndGet();
+                                    lastAck.merge(parts[1], Long.parseLong(parts[3]), Math::max);
+                                    if (parts[3].equals("1") && !parts[1].equals(control)) {
+                                        synchronized (toDeleter) {
+                                            toDeleter.write((parts[1] + "\n").getBytes(StandardCharsets.US_ASCII));
+                                            toDeleter.flush();
+                                        }
+                                    }
+                                }
+                                case "deleted" -> deleted.add(parts[1]);
+                                case "gone" -> gone.add(parts[1]);
+                                case "capped" -> capped.add(parts[1]);
+                                default -> {}
+                            }
+                        }
+                    } catch (IOException e) {
+                        unexpected.add(e);
+                    }
+                });
+                reader.start();
+                readers.add(reader);
+            }
+            assertTrue(ready.await(60, java.util.concurrent.TimeUnit.SECONDS), "both workers started");
+            updater.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+            updater.getOutputStream().flush();
+            assertEquals(0, updater.waitFor(), "updater exit status");
+            readers.get(0).join();
+            synchronized (toDeleter) {
+                toDeleter.close();
+            }
+            assertEquals(0, deleter.waitFor(), "deleter exit status");
+            for (Thread reader : readers) {
+                reader.join();
+            }
+            assertEquals(List.of(), unexpected);
+            assertEquals(Set.copyOf(keys), Set.copyOf(deleted), "the deleter deleted every key");
+            List<String> back = keys.stream().filter(engine::exists).toList();
+            System.out.printf(
+                    "two-JVM update/delete race: %d keys deleted while updated, %d acknowledged updates,"
+                            + " %d updates refused as gone, %d keys still updatable after %d updates,"
+                            + " %d deleted sessions came back%n",
+                    keys.size(), acks.get(), gone.size(), capped.size(), 200, back.size());
+            assertEquals(0, back.size(), back.size() + " of " + keys.size() + " deleted sessions came back");
+            assertEquals(lastAck.get(control), decode(engine, control).get("seq"), "the control key's last save");
         });
     }
 

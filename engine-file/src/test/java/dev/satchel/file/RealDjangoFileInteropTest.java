@@ -37,7 +37,7 @@ class RealDjangoFileInteropTest {
 
     @Test
     void djangoReadsSatchelsFile_andSatchelReadsDjangos() throws Exception {
-        Path sessions = Files.createDirectory(dir.resolve("sessions"));
+        Path sessions = Fixture.privateDirectory(dir.resolve("sessions"));
         String key;
         try (SessionManager m = satchel(sessions)) {
             Session s = m.newSession();

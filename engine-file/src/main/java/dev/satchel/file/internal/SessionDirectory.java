@@ -41,9 +41,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <name>.del-<n>} for a file being deleted conditionally. Django's own temporary files are {@code
  * <name>_out_<random>}. All three are removed by the sweeper once they are clearly abandoned.
  *
+ * <p>Every change to a session file (create, update, delete, the conditional delete of an expired
+ * version) holds that file's {@link KeyLocks lock}, shared with every other thread and process using
+ * the directory, around its decisive steps: an update checks that the file exists and renames over
+ * it, a delete unlinks it, and neither can slip between the other's steps. The slow part of a write
+ * (filling and forcing the temporary file) happens before the lock is taken, so a lock is held for a
+ * metadata read and a rename. Reads take no lock: a rename replaces a file atomically.
+ *
  * <p>Every method that takes a key validates it first: no path is built from an unchecked key.
  */
-public final class SessionDirectory {
+public final class SessionDirectory implements AutoCloseable {
     /** Marks a temporary file being written. */
     public static final String TEMP_MARK = ".tmp-";
     /** Marks a file being deleted. */
@@ -52,27 +59,36 @@ public final class SessionDirectory {
     public static final String DJANGO_TEMP_MARK = "_out_";
 
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
     private static final String UNIX_ATTRIBUTES =
             "unix:lastModifiedTime,ctime,fileKey,size,isRegularFile,isSymbolicLink,isDirectory";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path directory;
+    private final PrivateDirectory guard;
     private final String prefix;
     private final boolean posix;
     private final AtomicLong contentReads = new AtomicLong();
     private volatile boolean unixAttributes = true;
+    private volatile Pause pause = point -> {};
+    private KeyLocks locks; // guarded by this; opened on first use
+    private boolean closed; // guarded by this
 
     /**
-     * A session directory. The directory is not touched here; call {@link #prepare(Path)} first.
+     * A session directory. The directory is not touched here; call {@link #prepare()} first.
      *
-     * @param directory where the session files live
+     * @param guard the directory and the rule that keeps it private
      * @param prefix the cookie name, which starts every session file name
      */
-    public SessionDirectory(Path directory, String prefix) {
-        this.directory = directory;
+    public SessionDirectory(PrivateDirectory guard, String prefix) {
+        this.guard = guard;
+        this.directory = guard.path();
         this.prefix = prefix;
         this.posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    /** A session directory that must be private to this user (a configured path, links followed). */
+    public SessionDirectory(Path directory, String prefix) {
+        this(new PrivateDirectory(directory, true, false), prefix);
     }
 
     /** The directory. */
@@ -86,33 +102,56 @@ public final class SessionDirectory {
     }
 
     /**
-     * Creates {@code directory} (and missing parents) readable only by its owner (0700) if it does
-     * not exist yet; an existing directory is left as it is.
+     * Creates the directory (mode 0700) if it does not exist yet and checks that it is private (see
+     * {@link PrivateDirectory}).
      *
+     * @throws PrivateDirectory.NotPrivateException if other users could read or change it
      * @throws IOException if it cannot be created or is not a directory
      */
-    public static void prepare(Path directory) throws IOException {
-        if (Files.isDirectory(directory)) {
-            return;
+    public void prepare() throws IOException {
+        guard.prepare();
+    }
+
+    /** The per-name locks, opened on first use. */
+    private synchronized KeyLocks locks() throws IOException {
+        if (closed) {
+            throw new IOException("The file engine was closed");
         }
-        boolean posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
-        if (posix) {
-            Path parent = directory.getParent();
-            if (parent != null && !Files.isDirectory(parent)) {
-                prepare(parent);
-            }
-            try {
-                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
-                // The creation mode is filtered by the umask; make sure it is exactly 0700.
-                Files.setPosixFilePermissions(directory, DIRECTORY_MODE);
-            } catch (FileAlreadyExistsException e) {
-                if (!Files.isDirectory(directory)) {
-                    throw e;
-                }
-            }
-        } else {
-            Files.createDirectories(directory);
+        if (locks == null) {
+            locks = KeyLocks.forDirectory(directory, KeyLocks.fileName(prefix), guard::verify);
         }
+        return locks;
+    }
+
+    /** Lets go of the lock file (the last user in this JVM closes it). */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (locks != null) {
+            locks.release();
+            locks = null;
+        }
+    }
+
+    /**
+     * A test seam: called at the named points of a write or a conditional delete, where a test may
+     * hold the thread to force an interleaving. Production code never sets one.
+     */
+    @FunctionalInterface
+    public interface Pause {
+        /** In a save: the temporary file is complete and on disk, the name not yet touched. */
+        String WRITTEN = "written";
+        /** In an update: after the last check that the file exists, right before the rename over it. */
+        String REPLACE = "replace";
+        /** In a conditional delete: right after the entry was renamed aside, before it is judged. */
+        String SET_ASIDE = "set-aside";
+
+        void at(String point);
+    }
+
+    /** Installs a {@link Pause} (tests only). */
+    public void pauseAt(Pause pause) {
+        this.pause = pause;
     }
 
     // ---------------------------------------------------------------- names and keys
@@ -321,6 +360,7 @@ public final class SessionDirectory {
         if (!create && !present(target)) {
             throw new UpdateException("The session file no longer exists (deleted or expired meanwhile)");
         }
+        guard.verify();
         Path temp = createTemp(key);
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -332,13 +372,18 @@ public final class SessionDirectory {
                         .setTimes(FileTime.from(modified), null, null);
                 ch.force(true);
             }
-            if (create) {
-                placeNew(temp, target);
-            } else {
-                if (!present(target)) {
-                    throw new UpdateException("The session file no longer exists (deleted or expired meanwhile)");
+            pause.at(Pause.WRITTEN);
+            try (KeyLocks.Held held = locks().lock(target.getFileName().toString())) {
+                if (create) {
+                    placeNew(temp, target);
+                } else {
+                    // Under the lock no delete can come between this check and the rename.
+                    if (!present(target)) {
+                        throw new UpdateException("The session file no longer exists (deleted or expired meanwhile)");
+                    }
+                    pause.at(Pause.REPLACE);
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 }
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             syncDirectory();
         } finally {
@@ -386,7 +431,7 @@ public final class SessionDirectory {
             return newTemp(key);
         } catch (NoSuchFileException e) {
             // The directory vanished (a temp cleaner, an operator): recreate it once, 0700.
-            prepare(directory);
+            guard.prepare();
             return newTemp(key);
         }
     }
@@ -427,7 +472,11 @@ public final class SessionDirectory {
 
     /** Deletes the session file for {@code key}; returns whether there was one. */
     public boolean delete(String key) throws IOException {
-        boolean deleted = Files.deleteIfExists(path(key));
+        Path file = path(key);
+        boolean deleted;
+        try (KeyLocks.Held held = locks().lock(file.getFileName().toString())) {
+            deleted = Files.deleteIfExists(file);
+        }
         if (deleted) {
             syncDirectory();
         }
@@ -439,7 +488,9 @@ public final class SessionDirectory {
      * The entry is first renamed aside (atomically, so writers can no longer change it); if what was
      * renamed turns out to be a newer version written meanwhile, it is put back unless an even newer
      * one has taken its place. A freshly saved session is therefore never deleted by a sweep or by a
-     * load that found the previous version expired.
+     * load that found the previous version expired. The whole step holds the file's lock, so a delete
+     * cannot come between setting a newer version aside and putting it back (which would undo the
+     * delete); Django's writers take no lock, and the check after the rename covers them.
      *
      * <p>The directory is not forced to disk here (a sweep forces it once at the end, see {@link
      * #sync()}): losing the deletion of an expired file in a power cut only means deleting it again.
@@ -447,6 +498,15 @@ public final class SessionDirectory {
      * @return whether the expired version was deleted
      */
     public boolean deleteIfUnchanged(String fileName, FileState seen) throws IOException {
+        if (keyOf(fileName) == null) {
+            throw new IllegalArgumentException("Not a session file name");
+        }
+        try (KeyLocks.Held held = locks().lock(fileName)) {
+            return deleteIfStill(fileName, seen);
+        }
+    }
+
+    private boolean deleteIfStill(String fileName, FileState seen) throws IOException {
         Path file = directory.resolve(fileName);
         Path aside = directory.resolve(fileName + TOMB_MARK + Long.toUnsignedString(RANDOM.nextLong()));
         try {
@@ -463,6 +523,7 @@ public final class SessionDirectory {
             return false;
         }
         try {
+            pause.at(Pause.SET_ASIDE);
             FileState moved = stat(aside);
             if (moved != null && moved.sameVersionAs(seen)) {
                 Files.delete(aside);
