@@ -2,6 +2,7 @@ package dev.satchel;
 
 import dev.satchel.codec.DecodedSession;
 import dev.satchel.codec.JsonValues;
+import dev.satchel.spi.ConditionalSave;
 import dev.satchel.spi.SaveMode;
 import dev.satchel.spi.SessionEngine;
 import dev.satchel.spi.SessionExpiry;
@@ -13,12 +14,14 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +59,15 @@ public final class Session {
     private boolean accessed;
     private boolean modified;
     private Object loadedVersion;
+    /** The stored data this request's changes are relative to: as loaded, or as this request last wrote it. */
+    private String baseData;
+    /** Whether {@link #baseData} is what this request wrote, whose version the store did not return. */
+    private boolean baseVersionUnknown;
+
+    private final Set<String> touched = new HashSet<>();
+    private boolean cleared;
+    /** Keys both this request and a concurrent one changed, found by the last merge. */
+    private int overwrittenKeys;
 
     Session(SessionManager manager, String sessionKey) {
         this.manager = manager;
@@ -91,6 +103,7 @@ public final class Session {
         Object canonical = JsonValues.canonicalize(key, value);
         Map<String, Object> data = data(false);
         modified = true;
+        touched.add(key);
         return data.put(key, canonical);
     }
 
@@ -106,6 +119,7 @@ public final class Session {
         }
         Map<String, Object> data = data(false);
         modified = true;
+        touched.addAll(checked.keySet());
         data.putAll(checked);
     }
 
@@ -129,6 +143,7 @@ public final class Session {
             throw new NoSuchElementException("no session key \"" + key + "\"");
         }
         modified = true;
+        touched.add(key);
         return data.remove(key);
     }
 
@@ -139,6 +154,7 @@ public final class Session {
             return defaultValue;
         }
         modified = true;
+        touched.add(key);
         return data.remove(key);
     }
 
@@ -153,6 +169,7 @@ public final class Session {
         }
         Object canonical = JsonValues.canonicalize(key, value);
         modified = true;
+        touched.add(key);
         data.put(key, canonical);
         return canonical;
     }
@@ -182,6 +199,7 @@ public final class Session {
         cache = new LinkedHashMap<>();
         accessed = true;
         modified = true;
+        cleared = true;
     }
 
     /**
@@ -342,9 +360,13 @@ public final class Session {
 
     /**
      * Writes the session to the store: creates it under a fresh key when it has none, otherwise
-     * replaces the stored record.
+     * replaces the stored record. When the engine can save conditionally and another request changed
+     * the record since this one loaded it, {@link SessionSettings#conflictPolicy()} decides: merge this
+     * request's changes into the other's (the default), fail, or overwrite.
      *
-     * @throws UpdateException if the stored record vanished since it was loaded
+     * @throws UpdateException if the stored record was deleted since it was loaded (a delete always
+     *     wins: the session is never recreated)
+     * @throws SessionConflictException if the conflict policy gave up (nothing was stored)
      * @throws SessionTooLargeException if the store cannot hold the encoded session
      * @throws SessionStoreUnavailableException if the store cannot be reached
      */
@@ -363,8 +385,130 @@ public final class Session {
             create();
             return;
         }
+        Optional<ConditionalSave> conditional = engine.conditionalSave();
+        boolean detectConflicts = !mustCreate
+                && conditional.isPresent()
+                && manager.settings().conflictPolicy() != ConflictPolicy.OVERWRITE
+                && (loadedVersion != null || baseVersionUnknown);
+        if (detectConflicts) {
+            saveConditionally(conditional.get());
+            return;
+        }
         SessionRecord record = new SessionRecord(engine.codec().encode(data), getExpiryDateOf(data), null);
         sessionKey = engine.save(sessionKey, record, mustCreate ? SaveMode.CREATE : SaveMode.UPDATE);
+        wrote(record);
+    }
+
+    /** After a write, later saves of this request compare with what it wrote. */
+    private void wrote(SessionRecord record) {
+        baseData = record.data();
+        baseVersionUnknown = true;
+        loadedVersion = null;
+        touched.clear();
+        cleared = false;
+    }
+
+    /**
+     * Saves only if the record is still the version this request's changes are relative to; on a
+     * conflict, applies the policy. One store call when nothing conflicts; a load and another save per
+     * retry otherwise.
+     */
+    private void saveConditionally(ConditionalSave conditional) {
+        ConflictPolicy policy = manager.settings().conflictPolicy();
+        int retries = manager.settings().conflictRetries();
+        SessionChanges changes = null;
+        for (int attempt = 0; ; attempt++) {
+            if (baseVersionUnknown) {
+                // This request wrote the record earlier: learn its version, or find it changed.
+                SessionRecord current = currentRecordOrDeleted();
+                baseVersionUnknown = false;
+                if (current.data().equals(baseData)) {
+                    loadedVersion = current.version();
+                } else {
+                    changes = conflict(policy, attempt, retries, changes, current);
+                    continue;
+                }
+            }
+            SessionRecord record = new SessionRecord(engine.codec().encode(cache), getExpiryDateOf(cache), null);
+            try {
+                sessionKey = conditional.saveIfUnchanged(sessionKey, record, loadedVersion);
+                wrote(record);
+                if (changes != null) {
+                    manager.countMerge(overwrittenKeys);
+                }
+                return;
+            } catch (UpdateException changedOrDeleted) {
+                if (attempt > 0) {
+                    // Pause before reloading, not after: the reload must be as close as possible to
+                    // the next conditional save, or a busy writer keeps winning the window between.
+                    backOff(attempt);
+                }
+                changes = conflict(policy, attempt, retries, changes, currentRecordOrDeleted());
+            }
+        }
+    }
+
+    /** The record as stored now; a deleted or expired one ends the save, since a delete always wins. */
+    private SessionRecord currentRecordOrDeleted() {
+        Optional<SessionRecord> current = engine.load(sessionKey);
+        if (current.isEmpty()) {
+            throw new UpdateException(
+                    "the session was deleted by another request since this one loaded it;" + " it is not recreated");
+        }
+        return current.get();
+    }
+
+    /**
+     * Handles a save that found {@code current} instead of the version it expected: raises, or merges
+     * this request's changes into {@code current} and returns them for the next attempt.
+     */
+    private SessionChanges conflict(
+            ConflictPolicy policy, int attempt, int retries, SessionChanges changes, SessionRecord current) {
+        if (attempt == 0) {
+            manager.countConflict();
+        }
+        if (policy == ConflictPolicy.FAIL || attempt >= retries) {
+            manager.countFailedSave();
+            throw new SessionConflictException("another request changed this session since it was loaded"
+                    + (policy == ConflictPolicy.FAIL
+                            ? " (" + SessionSettings.CONFLICTS + "=fail)"
+                            : "; gave up after " + retries + " merge retries")
+                    + "; nothing was stored");
+        }
+        Map<String, Object> base = decodeOrEmpty(baseData);
+        if (changes == null) {
+            changes = SessionChanges.between(base, cache, touched, cleared);
+        }
+        Map<String, Object> theirs = decodeOrEmpty(current.data());
+        if (attempt == 0) {
+            overwrittenKeys = changes.overlapping(base, theirs);
+        }
+        cache = changes.applyTo(theirs);
+        baseData = current.data();
+        loadedVersion = current.version();
+        baseVersionUnknown = false;
+        return changes;
+    }
+
+    private Map<String, Object> decodeOrEmpty(String encoded) {
+        if (encoded == null) {
+            return new LinkedHashMap<>();
+        }
+        try {
+            return engine.codec().decode(encoded).data();
+        } catch (SessionException e) {
+            return new LinkedHashMap<>();
+        }
+    }
+
+    /** A short random pause before the second and later retries, so that colliding requests spread out. */
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(1, 1 + (1 << Math.min(attempt, 5))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionConflictException("interrupted while retrying a conflicting save; nothing was stored");
+        }
     }
 
     private Instant getExpiryDateOf(Map<String, Object> data) {
@@ -463,6 +607,7 @@ public final class Session {
             }
         }
         loadedVersion = record.version();
+        baseData = record.data();
         return decoded.data();
     }
 

@@ -6,6 +6,7 @@ import dev.satchel.spi.SessionEngineProvider;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -26,6 +27,10 @@ public final class SessionManager implements AutoCloseable {
     private final SessionSettings settings;
     private final Clock clock;
     private final SessionEngine engine;
+    private final LongAdder conflicts = new LongAdder();
+    private final LongAdder merged = new LongAdder();
+    private final LongAdder keysOverwritten = new LongAdder();
+    private final LongAdder failedSaves = new LongAdder();
 
     private SessionManager(SessionSettings settings, Clock clock, SessionEngine engine) {
         this.settings = settings;
@@ -78,6 +83,24 @@ public final class SessionManager implements AutoCloseable {
     /** The engine behind the sessions. */
     public SessionEngine engine() {
         return engine;
+    }
+
+    /** What concurrent saves of the same sessions have cost since this manager opened. */
+    public ConflictCounts conflictCounts() {
+        return new ConflictCounts(conflicts.sum(), merged.sum(), keysOverwritten.sum(), failedSaves.sum());
+    }
+
+    void countConflict() {
+        conflicts.increment();
+    }
+
+    void countMerge(int overwrittenKeys) {
+        merged.increment();
+        keysOverwritten.add(overwrittenKeys);
+    }
+
+    void countFailedSave() {
+        failedSaves.increment();
     }
 
     /** Closes the engine. */

@@ -54,11 +54,17 @@ public final class SessionSettings {
     /** The largest decoded session, in bytes, that Satchel will inflate or parse (default 1 MiB). */
     public static final String MAX_PAYLOAD_BYTES = "satchel.max-payload-bytes";
 
+    /** What a save does when another request changed the session meanwhile: merge, fail or overwrite. */
+    public static final String CONFLICTS = "satchel.conflicts";
+    /** How many times a merging save reloads and retries before it gives up (default 5). */
+    public static final String CONFLICT_RETRIES = "satchel.conflicts.max-retries";
+
     /** Also read Django 3.1/3.2's SHA-1 signatures and pre-3.1 session format (default false). */
     public static final String ACCEPT_DJANGO32_FORMATS = "satchel.signing.accept-django32-formats";
 
     static final Duration DEFAULT_COOKIE_AGE = Duration.ofSeconds(1_209_600);
     static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
+    static final int DEFAULT_CONFLICT_RETRIES = 5;
     private static final Pattern COOKIE_TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
     private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9.\\-]+");
     private static final List<String> SERIALIZER_NAMES =
@@ -80,6 +86,8 @@ public final class SessionSettings {
     private final SigningAlgorithm signingAlgorithm;
     private final int maxPayloadBytes;
     private final boolean acceptDjango32Formats;
+    private final ConflictPolicy conflictPolicy;
+    private final int conflictRetries;
     private final Map<String, String> engineProperties;
 
     private SessionSettings(Builder b) {
@@ -99,6 +107,8 @@ public final class SessionSettings {
         this.signingAlgorithm = b.signingAlgorithm == null ? SigningAlgorithm.SHA256 : b.signingAlgorithm;
         this.maxPayloadBytes = b.maxPayloadBytes == null ? DEFAULT_MAX_PAYLOAD_BYTES : b.maxPayloadBytes;
         this.acceptDjango32Formats = b.acceptDjango32Formats != null && b.acceptDjango32Formats;
+        this.conflictPolicy = b.conflictPolicy == null ? ConflictPolicy.MERGE : b.conflictPolicy;
+        this.conflictRetries = b.conflictRetries == null ? DEFAULT_CONFLICT_RETRIES : b.conflictRetries;
         this.engineProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.engineProperties));
     }
 
@@ -144,6 +154,8 @@ public final class SessionSettings {
                     case SIGNING_ALGORITHM -> b.signingAlgorithm(SigningAlgorithm.fromName(value));
                     case MAX_PAYLOAD_BYTES -> b.maxPayloadBytes(parseInt(key, value));
                     case ACCEPT_DJANGO32_FORMATS -> b.acceptDjango32Formats(parseBoolean(key, value));
+                    case CONFLICTS -> b.conflictPolicy(ConflictPolicy.fromName(value));
+                    case CONFLICT_RETRIES -> b.conflictRetries(parseInt(key, value));
                     default -> {
                         if (key.startsWith("satchel.")) {
                             b.engineProperty(key, e.getValue());
@@ -278,6 +290,16 @@ public final class SessionSettings {
         return acceptDjango32Formats;
     }
 
+    /** What a save does when another request changed the session since it was loaded. */
+    public ConflictPolicy conflictPolicy() {
+        return conflictPolicy;
+    }
+
+    /** How many times a merging save reloads and retries before raising {@link SessionConflictException}. */
+    public int conflictRetries() {
+        return conflictRetries;
+    }
+
     /** The value of an engine-specific key such as {@code satchel.db.url}, if set. */
     public Optional<String> engineProperty(String key) {
         return Optional.ofNullable(engineProperties.get(key));
@@ -314,6 +336,8 @@ public final class SessionSettings {
         b.signingAlgorithm = signingAlgorithm;
         b.maxPayloadBytes = maxPayloadBytes;
         b.acceptDjango32Formats = acceptDjango32Formats;
+        b.conflictPolicy = conflictPolicy;
+        b.conflictRetries = conflictRetries;
         b.engineProperties.putAll(engineProperties);
         b.derived = true;
         return b;
@@ -325,7 +349,8 @@ public final class SessionSettings {
                 + ", cookieName=" + cookieName + ", cookieAge=" + cookieAge + ", cookieDomain=" + cookieDomain
                 + ", cookiePath=" + cookiePath + ", secure=" + cookieSecure + ", httpOnly=" + cookieHttpOnly
                 + ", sameSite=" + cookieSameSite + ", saveEveryRequest=" + saveEveryRequest
-                + ", expireAtBrowserClose=" + expireAtBrowserClose + ", engineKeys=" + engineProperties.keySet()
+                + ", expireAtBrowserClose=" + expireAtBrowserClose + ", conflicts=" + conflictPolicy + "/"
+                + conflictRetries + ", engineKeys=" + engineProperties.keySet()
                 + "}";
     }
 
@@ -351,6 +376,8 @@ public final class SessionSettings {
         private SigningAlgorithm signingAlgorithm;
         private Integer maxPayloadBytes;
         private Boolean acceptDjango32Formats;
+        private ConflictPolicy conflictPolicy;
+        private Integer conflictRetries;
         private final Map<String, String> engineProperties = new LinkedHashMap<>();
         private final List<String> problems = new ArrayList<>();
         private boolean derived;
@@ -481,6 +508,20 @@ public final class SessionSettings {
             return this;
         }
 
+        /** What a save does when another request changed the session meanwhile (default {@link ConflictPolicy#MERGE}). */
+        public Builder conflictPolicy(ConflictPolicy policy) {
+            once(CONFLICTS, conflictPolicy);
+            this.conflictPolicy = Objects.requireNonNull(policy, CONFLICTS);
+            return this;
+        }
+
+        /** How many times a merging save retries (default 5, 0 to 100). */
+        public Builder conflictRetries(int retries) {
+            once(CONFLICT_RETRIES, conflictRetries);
+            this.conflictRetries = retries;
+            return this;
+        }
+
         /** An engine-specific setting, such as {@code satchel.db.url}; the engine validates it. */
         public Builder engineProperty(String key, String value) {
             if (!key.startsWith("satchel.")) {
@@ -556,6 +597,9 @@ public final class SessionSettings {
             }
             if (maxPayloadBytes != null && (maxPayloadBytes < 4096 || maxPayloadBytes > (64 << 20))) {
                 found.add(MAX_PAYLOAD_BYTES + " must be between 4096 and 67108864, not " + maxPayloadBytes);
+            }
+            if (conflictRetries != null && (conflictRetries < 0 || conflictRetries > 100)) {
+                found.add(CONFLICT_RETRIES + " must be between 0 and 100, not " + conflictRetries);
             }
             if (!found.isEmpty()) {
                 throw new SessionConfigurationException(problemText(found));

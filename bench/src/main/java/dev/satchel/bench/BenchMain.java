@@ -69,6 +69,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         boolean full = false;
         boolean embeddedOnly = false;
+        boolean parallelOnly = false;
         Path out = null;
         Path reportOnly = null;
         for (int i = 0; i < args.length; i++) {
@@ -78,9 +79,17 @@ public final class BenchMain {
                 case "--embedded-only" -> embeddedOnly = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--report-only" -> reportOnly = Path.of(args[++i]);
+                case "--only" -> {
+                    String what = i + 1 < args.length ? args[++i] : "";
+                    if (!what.equals("parallel")) {
+                        System.err.println("--only knows one measurement: parallel (not \"" + what + "\")");
+                        System.exit(2);
+                    }
+                    parallelOnly = true;
+                }
                 default -> {
-                    System.err.println(
-                            "usage: satchel-bench [--full] [--embedded-only] [--out DIR] [--report-only DIR]");
+                    System.err.println("usage: satchel-bench [--full] [--embedded-only] [--only parallel] [--out DIR]"
+                            + " [--report-only DIR]");
                     System.exit(2);
                 }
             }
@@ -101,6 +110,12 @@ public final class BenchMain {
                 System.out.println("skipping " + t + ": its server does not answer on " + t.label());
             }
         }
+        if (parallelOnly) {
+            parallel(
+                    engines,
+                    out != null ? out : Path.of("bench", "reports", LocalDate.now(ZoneOffset.UTC) + "-parallel"));
+            return;
+        }
         Plan plan = full ? Plan.full(engines) : Plan.quick(engines);
         if (out == null) {
             out = Path.of("bench", "reports", LocalDate.now(ZoneOffset.UTC) + "-" + plan.mode());
@@ -113,6 +128,9 @@ public final class BenchMain {
         runJmh(plan, out);
         RoundTrips.measure(engines, out.resolve("roundtrips.json"));
         Expiry.measure(plan, out.resolve("expiry.json"));
+        if (full) {
+            concurrent(engines, out);
+        }
         DjangoReference.measure(plan, out.resolve("django.json"));
         Files.writeString(
                 out.resolve("run.json"),
@@ -127,6 +145,37 @@ public final class BenchMain {
                         "measurementMillis",
                                 plan.measurementTime().convertTo(java.util.concurrent.TimeUnit.MILLISECONDS),
                         "expirySessions", plan.expirySessions())));
+        Report.write(out);
+        System.out.println("Report written to " + out.resolve("README.md"));
+    }
+
+    /** The concurrent-requests measurements: lost updates, conditional save cost, round trips per save. */
+    static void concurrent(Set<EngineType> engines, Path out) throws IOException {
+        ParallelRequests.measure(engines, ParallelRequests.Plan.standard(), out.resolve("parallel.json"));
+        ConditionalSaveCost.measure(engines, ConditionalSaveCost.Plan.standard(), out.resolve("save-cost.json"));
+        RoundTrips.measureSaves(engines, out.resolve("save-roundtrips.json"));
+    }
+
+    /** {@code --only parallel}: the concurrent-requests measurements alone, with their own report. */
+    static void parallel(Set<EngineType> engines, Path out) throws IOException {
+        Files.createDirectories(out);
+        long started = System.nanoTime();
+        System.out.println("Satchel benchmark, parallel requests only, engines " + engines + " -> " + out);
+        Machine.describe(engines).write(out.resolve("machine.json"));
+        concurrent(engines, out);
+        ParallelRequests.Plan p = ParallelRequests.Plan.standard();
+        ConditionalSaveCost.Plan c = ConditionalSaveCost.Plan.standard();
+        Files.writeString(
+                out.resolve("run.json"),
+                JSON.writeValueAsString(Map.of(
+                        "mode", "parallel",
+                        "seconds", (System.nanoTime() - started) / 1_000_000_000L,
+                        "engines", engines.stream().map(Enum::name).collect(Collectors.toList()),
+                        "threads", p.threads(),
+                        "rounds", p.rounds(),
+                        "roundMillis", p.round().toMillis(),
+                        "costPairs", c.pairs(),
+                        "costRoundMillis", c.round().toMillis())));
         Report.write(out);
         System.out.println("Report written to " + out.resolve("README.md"));
     }

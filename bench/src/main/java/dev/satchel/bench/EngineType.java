@@ -72,13 +72,13 @@ public enum EngineType {
         @Override
         Fixture build(Env env) {
             var s = env.settings(CacheSessionEngine.NAME)
-                    .engineProperty(CacheSettings.URL, Stores.REDIS_URL)
+                    .engineProperty(CacheSettings.URL, env.url(Stores.REDIS_URL))
                     .engineProperty(CacheSettings.KEY_PREFIX, env.id)
                     .build();
             var f = new Fixture(
                     this,
                     manager(env, s, CacheSessionEngine::create),
-                    Floors.redis(Stores.REDIS_URL, env.id + ":floor:"),
+                    Floors.redis(env.url(Stores.REDIS_URL), env.id + ":floor:"),
                     env);
             f.onClose(() -> deleteRedisKeys(env.id));
             return f;
@@ -88,14 +88,14 @@ public enum EngineType {
         @Override
         Fixture build(Env env) {
             var s = env.settings(CacheSessionEngine.NAME)
-                    .engineProperty(CacheSettings.URL, Stores.MEMCACHED_URL)
+                    .engineProperty(CacheSettings.URL, env.url(Stores.MEMCACHED_URL))
                     .engineProperty(CacheSettings.KEY_PREFIX, env.id)
                     .build();
             // memcached cannot list keys: the records expire with the one-hour cookie age.
             return new Fixture(
                     this,
                     manager(env, s, CacheSessionEngine::create),
-                    Floors.memcached(Stores.MEMCACHED_URL, env.id + ":floor:"),
+                    Floors.memcached(env.url(Stores.MEMCACHED_URL), env.id + ":floor:"),
                     env);
         }
     },
@@ -108,13 +108,13 @@ public enum EngineType {
     DB_POSTGRES("db (PostgreSQL)", "one JDBC statement via HikariCP", List.of(Stores.POSTGRES_URL)) {
         @Override
         Fixture build(Env env) {
-            return db(this, env, Stores.POSTGRES_URL);
+            return db(this, env, env.url(Stores.POSTGRES_URL));
         }
     },
     DB_MARIADB("db (MariaDB)", "one JDBC statement via HikariCP", List.of(Stores.MARIADB_URL)) {
         @Override
         Fixture build(Env env) {
-            return db(this, env, Stores.MARIADB_URL);
+            return db(this, env, env.url(Stores.MARIADB_URL));
         }
     },
     CACHED_DB(
@@ -125,9 +125,9 @@ public enum EngineType {
         Fixture build(Env env) {
             String table = "bench_" + env.id;
             var s = env.settings(CachedDbSessionEngine.NAME)
-                    .engineProperty(DbSettings.URL, Stores.POSTGRES_URL)
+                    .engineProperty(DbSettings.URL, env.url(Stores.POSTGRES_URL))
                     .engineProperty(DbSettings.TABLE, table)
-                    .engineProperty(CacheSettings.URL, Stores.REDIS_URL)
+                    .engineProperty(CacheSettings.URL, env.url(Stores.REDIS_URL))
                     .engineProperty(CacheSettings.KEY_PREFIX, env.id)
                     .build();
             UnaryOperator<DataSource> wrap = env.wrapper(true);
@@ -141,8 +141,8 @@ public enum EngineType {
                             CacheSessionEngine.create(ctx, CacheSessionEngine.CACHED_DB_LOGICAL_PREFIX)))
                     .build();
             Floor floor = Floors.cachedDb(
-                    Floors.jdbc(Stores.POSTGRES_URL, table, env.wrapper(false)),
-                    Floors.redis(Stores.REDIS_URL, env.id + ":floor:"));
+                    Floors.jdbc(env.url(Stores.POSTGRES_URL), table, env.wrapper(false)),
+                    Floors.redis(env.url(Stores.REDIS_URL), env.id + ":floor:"));
             var f = new Fixture(this, m, floor, env);
             f.onClose(() -> {
                 dropTable(Stores.POSTGRES_URL, table);
@@ -184,6 +184,11 @@ public enum EngineType {
         return servers.isEmpty();
     }
 
+    /** The URLs of the servers it needs (empty when embedded). */
+    public List<String> servers() {
+        return servers;
+    }
+
     /** Whether it talks to a server over the network (round trips are counted for these). */
     public boolean networked() {
         return !embedded();
@@ -207,7 +212,15 @@ public enum EngineType {
      * @param counting whether JDBC statements are counted (costs a proxy per call: round-trip runs only)
      */
     public Fixture open(boolean counting) {
-        Env env = new Env(counting);
+        return open(counting, UnaryOperator.identity());
+    }
+
+    /**
+     * Opens the engine as {@link #open(boolean)} does, reaching its servers at {@code route.apply(url)}
+     * (a round-trip counting proxy, for instance) instead of their own URLs.
+     */
+    public Fixture open(boolean counting, UnaryOperator<String> route) {
+        Env env = new Env(counting, route);
         try {
             return build(env);
         } catch (RuntimeException e) {
@@ -277,9 +290,11 @@ public enum EngineType {
         final BenchClock clock = new BenchClock();
         final CountingDataSource engineStatements = new CountingDataSource();
         final CountingDataSource floorStatements = new CountingDataSource();
+        final UnaryOperator<String> route;
 
-        Env(boolean counting) {
+        Env(boolean counting, UnaryOperator<String> route) {
             this.counting = counting;
+            this.route = route;
             this.id = "satchelbench" + Long.toString(System.nanoTime() & 0xffffffffL, 36)
                     + Integer.toString((int) (Math.random() * 1296), 36);
             try {
@@ -287,6 +302,11 @@ public enum EngineType {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /** Where this fixture reaches the server of {@code url}. */
+        String url(String url) {
+            return route.apply(url);
         }
 
         SessionSettings.Builder settings(String engine) {

@@ -1,7 +1,9 @@
 package dev.satchel.bench;
 
+import dev.satchel.ConflictPolicy;
 import dev.satchel.Session;
 import dev.satchel.SessionManager;
+import dev.satchel.spi.SessionEngine;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +35,19 @@ public final class Fixture implements AutoCloseable {
 
     public SessionManager manager() {
         return manager;
+    }
+
+    /**
+     * Another manager on this fixture's engine (same store, same records, same clock) whose sessions
+     * resolve conflicting saves with {@code policy}. It is closed with the fixture: do not close it.
+     */
+    public SessionManager manager(ConflictPolicy policy) {
+        SessionEngine shared = manager.engine();
+        return SessionManager.builder(
+                        manager.settings().toBuilder().conflictPolicy(policy).build())
+                .clock(env.clock)
+                .engine(ctx -> shared)
+                .build();
     }
 
     public Floor floor() {

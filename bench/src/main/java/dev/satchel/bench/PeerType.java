@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -199,6 +200,27 @@ public enum PeerType {
             s.setAttribute("bench_counter", counter);
             repo.save(s);
             return s.getId();
+        }
+
+        /**
+         * One request of the parallel-requests benchmark, as {@code SessionRepositoryFilter} drives the
+         * repository: find, touch the last access time, read and change one attribute, save.
+         *
+         * @return the attribute's value before this request changed it, or {@code null} if it had none
+         */
+        public Long request(String id, String name, long value) {
+            Session s = repo.findById(id);
+            s.setLastAccessedTime(Instant.now());
+            Object found = s.getAttribute(name);
+            s.setAttribute(name, value);
+            repo.save(s);
+            return found == null ? null : ((Number) found).longValue();
+        }
+
+        /** The value of one attribute as stored now, or {@code null} if it has none. */
+        public Long attribute(String id, String name) {
+            Object found = repo.findById(id).getAttribute(name);
+            return found == null ? null : ((Number) found).longValue();
         }
 
         @Override

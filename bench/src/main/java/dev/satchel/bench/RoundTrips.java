@@ -135,6 +135,114 @@ public final class RoundTrips {
         return rows;
     }
 
+    /**
+     * Round trips and statements per save, conditional and plain. One row per engine and operation;
+     * {@code roundTrips} is counted by a {@link RoundTripProxy} in front of each server (NaN when the
+     * engine has none), {@code statements} by the counting JDBC wrapper (NaN for the caches).
+     */
+    public record SaveRow(String engine, String operation, double roundTrips, double statements) {}
+
+    /** The save operations compared, in report order. */
+    static final List<String> SAVE_OPERATIONS = List.of(
+            "conditional save (merge, after a load)",
+            "plain save (overwrite, after a load)",
+            "second save in one request (merge)",
+            "load");
+
+    /** Measures {@link SaveRow}s for the engines with a conditional save and writes them to {@code out}. */
+    public static void measureSaves(Set<EngineType> engines, Path out) throws IOException {
+        List<SaveRow> rows = new ArrayList<>();
+        for (EngineType t : engines) {
+            if (!t.networked() && t != EngineType.DB_SQLITE) {
+                continue;
+            }
+            try {
+                rows.addAll(measureSaves(t));
+            } catch (IOException | RuntimeException e) {
+                System.err.println("round trips per save of " + t + " not measured: " + e);
+            }
+        }
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), rows);
+    }
+
+    static List<SaveRow> measureSaves(EngineType type) throws IOException {
+        List<RoundTripProxy> proxies = new ArrayList<>();
+        try {
+            for (String url : type.servers()) {
+                proxies.add(new RoundTripProxy(url));
+            }
+            java.util.function.UnaryOperator<String> route = url -> {
+                String routed = url;
+                for (RoundTripProxy p : proxies) {
+                    routed = p.route(routed);
+                }
+                return routed;
+            };
+            try (Fixture f = type.open(true, route)) {
+                LongSupplier trips = () ->
+                        proxies.stream().mapToLong(RoundTripProxy::exchanges).sum();
+                boolean jdbc = type == EngineType.DB_SQLITE
+                        || type == EngineType.DB_POSTGRES
+                        || type == EngineType.DB_MARIADB
+                        || type == EngineType.CACHED_DB;
+                SessionManager merge = f.manager(dev.satchel.ConflictPolicy.MERGE);
+                SessionManager overwrite = f.manager(dev.satchel.ConflictPolicy.OVERWRITE);
+                Map<String, Object> data = Payload.MEDIUM.data();
+                String[] keys = new String[OPS];
+                for (int i = 0; i < OPS; i++) {
+                    keys[i] = f.seed(data);
+                }
+                // Each operation prepares untimed (the load) and returns the part that is counted.
+                Map<String, java.util.function.IntFunction<Runnable>> ops = new LinkedHashMap<>();
+                ops.put(SAVE_OPERATIONS.get(0), i -> {
+                    Session s = merge.session(keys[i]);
+                    s.size();
+                    s.put("bench_counter", i);
+                    return s::save;
+                });
+                ops.put(SAVE_OPERATIONS.get(1), i -> {
+                    Session s = overwrite.session(keys[i]);
+                    s.size();
+                    s.put("bench_counter", i);
+                    return s::save;
+                });
+                ops.put(SAVE_OPERATIONS.get(2), i -> {
+                    Session s = merge.session(keys[i]);
+                    s.put("bench_counter", i);
+                    s.save();
+                    s.put("bench_counter_2", i);
+                    return s::save;
+                });
+                ops.put(SAVE_OPERATIONS.get(3), i -> merge.session(keys[i])::size);
+                List<SaveRow> rows = new ArrayList<>();
+                for (var e : ops.entrySet()) {
+                    double roundTrips = proxies.isEmpty() ? Double.NaN : perOp(trips, e.getValue());
+                    double statements = jdbc ? perOp(f::engineStatements, e.getValue()) : Double.NaN;
+                    rows.add(new SaveRow(type.name(), e.getKey(), roundTrips, statements));
+                }
+                return rows;
+            }
+        } finally {
+            proxies.forEach(RoundTripProxy::close);
+        }
+    }
+
+    /** Lowest over the trials of the count per operation, counting only what {@code op} returns. */
+    private static double perOp(LongSupplier count, java.util.function.IntFunction<Runnable> op) {
+        double best = Double.MAX_VALUE;
+        for (int trial = 0; trial < TRIALS; trial++) {
+            long total = 0;
+            for (int i = 0; i < OPS; i++) {
+                Runnable counted = op.apply(i);
+                long before = count.getAsLong();
+                counted.run();
+                total += count.getAsLong() - before;
+            }
+            best = Math.min(best, total / (double) OPS);
+        }
+        return best;
+    }
+
     private static double perOp(LongSupplier count, Runnable op) {
         double best = Double.MAX_VALUE;
         for (int trial = 0; trial < TRIALS; trial++) {

@@ -115,4 +115,47 @@ class BenchmarkSmokeTest {
                 new ObjectMapper().readTree(dir.resolve("roundtrips.json").toFile());
         assertFalse(trips.isEmpty());
     }
+
+    @Test
+    void parallelRequestsRunOnTheEmbeddedStoresAndTheirReportIsWritten() throws Exception {
+        Path out = temp.resolve("parallel");
+        Files.createDirectories(out);
+        Set<EngineType> stores = EnumSet.of(EngineType.CACHE_CAFFEINE, EngineType.DB_SQLITE, EngineType.FILE);
+        ParallelRequests.measure(
+                stores, new ParallelRequests.Plan(List.of(2), 1, Duration.ofMillis(150)), out.resolve("parallel.json"));
+        ConditionalSaveCost.measure(
+                stores, new ConditionalSaveCost.Plan(0, 2, Duration.ofMillis(30)), out.resolve("save-cost.json"));
+        RoundTrips.measureSaves(EnumSet.of(EngineType.DB_SQLITE), out.resolve("save-roundtrips.json"));
+        Files.writeString(out.resolve("run.json"), "{\"mode\":\"parallel\",\"seconds\":0}");
+        Machine.describe(stores).write(out.resolve("machine.json"));
+
+        ObjectMapper json = new ObjectMapper();
+        JsonNode cells = json.readTree(out.resolve("parallel.json").toFile());
+        // Three policies on each of the three stores, plus Spring Session's map repository beside Caffeine.
+        assertEquals(10, cells.size(), cells.toString());
+        for (JsonNode c : cells) {
+            assertTrue(c.path("requests").asLong() > 0, c.toString());
+            assertEquals(0, c.path("errors").asLong(), c.toString());
+            if (c.path("policy").asText().equals("merge")) {
+                // Correctness, not speed: a merging save never loses an acknowledged value.
+                assertEquals(0, c.path("lost").asLong(), c.toString());
+            }
+        }
+        JsonNode cost = json.readTree(out.resolve("save-cost.json").toFile());
+        assertEquals(3, cost.size(), cost.toString());
+        for (JsonNode r : cost) {
+            assertTrue(r.path("error").isNull(), r.toString());
+            assertEquals(2, r.path("pairs").asInt(), r.toString());
+            assertTrue(r.path("ratio").asDouble() > 0, r.toString());
+        }
+        JsonNode trips = json.readTree(out.resolve("save-roundtrips.json").toFile());
+        assertEquals(RoundTrips.SAVE_OPERATIONS.size(), trips.size(), trips.toString());
+        assertEquals(1.0, trips.get(0).path("statements").asDouble(), trips.toString());
+
+        Report.write(out);
+        String readme = Files.readString(out.resolve("README.md"));
+        assertTrue(readme.contains("## Concurrent requests"), readme);
+        assertTrue(readme.contains("| cache (Caffeine) | Spring Session MapSessionRepository | – | 2 |"), readme);
+        assertTrue(readme.contains("| db (SQLite) | conditional save (merge, after a load) | – | 1.00 |"), readme);
+    }
 }

@@ -5,12 +5,14 @@ import dev.satchel.SessionException;
 import dev.satchel.SessionSettings;
 import dev.satchel.SessionStoreUnavailableException;
 import dev.satchel.SessionTooLargeException;
+import dev.satchel.UpdateException;
 import dev.satchel.codec.DecodedSession;
 import dev.satchel.codec.SessionCodec;
 import dev.satchel.file.internal.DataExpiry;
 import dev.satchel.file.internal.FileState;
 import dev.satchel.file.internal.PrivateDirectory;
 import dev.satchel.file.internal.SessionDirectory;
+import dev.satchel.spi.ConditionalSave;
 import dev.satchel.spi.EngineContext;
 import dev.satchel.spi.ExpiredSessionSweeper;
 import dev.satchel.spi.SaveMode;
@@ -44,8 +46,20 @@ import org.slf4j.LoggerFactory;
  * update renames over the old version (a missing file is a {@link dev.satchel.UpdateException}). A
  * process killed at any moment leaves the old or the new version, never a torn file; a full or
  * read-only directory gives {@link SessionStoreUnavailableException} and leaves the old version as it
- * was. A missing directory is created with mode 0700. Concurrent writers to one session follow
- * Django's rule: the last complete write wins.
+ * was. A missing directory is created with mode 0700. Plain saves follow Django's rule: the last
+ * complete write wins.
+ *
+ * <h2>Conflicting saves</h2>
+ *
+ * The engine also saves {@linkplain #conditionalSave() conditionally}, which the session layer uses
+ * to merge the changes of parallel requests instead of letting one drop the other's. A load returns
+ * the file's content as the record's version (exact, and for the ASCII files both sides write the
+ * data string itself, so free to keep; the modification time is not a version: it holds the expiry
+ * and has coarse resolution). A conditional save writes and forces its temporary file, then, holding
+ * the file's lock (below), reads the file and renames over it only if it still exists, is not
+ * expired and holds exactly that content; otherwise it raises {@link dev.satchel.UpdateException}
+ * and writes nothing. Between Satchel's threads and processes no change can come between the check
+ * and the rename. The file format and names are Django's, unchanged.
  *
  * <h2>A delete is final</h2>
  *
@@ -53,12 +67,13 @@ import org.slf4j.LoggerFactory;
  * change to a session file therefore holds a lock on that file's name, shared by every thread and
  * every process using the directory: a byte-range lock ({@code fcntl}, via {@code FileChannel}) on
  * one lock file, {@code .satchel-lock} in the directory (see {@code KeyLocks}). Under it an update
- * checks that the file still exists and renames over it; a delete unlinks; a create links; an expiry
- * check sets the old version aside, judges it and puts a newer one back. So a delete either comes
- * before an update (which then fails with {@link dev.satchel.UpdateException}) or after it (and
- * removes what it wrote), never in between. Filling and forcing the temporary file happen before
- * the lock, which is held only for a metadata read and a rename; loads take no lock. A lock waited
- * for more than ten seconds (a peer process stopped while holding it) gives {@link
+ * checks that the file still exists and renames over it; a conditional save checks that it is still
+ * the version loaded and renames over it; a delete unlinks; a create links; an expiry check sets
+ * the old version aside, judges it and puts a newer one back. So a delete either comes before an
+ * update (which then fails with {@link dev.satchel.UpdateException}) or after it (and removes what
+ * it wrote), never in between. Filling and forcing the temporary file happen before the lock, which
+ * is held only for a metadata read (a conditional save also reads the small file) and a rename;
+ * loads take no lock. A lock waited for more than ten seconds (a peer process stopped while holding it) gives {@link
  * SessionStoreUnavailableException}. The kernel releases a killed process's locks. The lock file is
  * empty, never removed and never taken for a session: its name does not start with the cookie name,
  * so neither Satchel's sweep nor Django's {@code clearsessions} looks at it. Django processes
@@ -297,15 +312,10 @@ public final class FileSessionEngine implements SessionEngine {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        String data = text(content);
-        if (state.modified().isAfter(now)) {
-            return Optional.of(SessionRecord.of(data, state.modified()));
-        }
-        if (!state.writtenBySatchel()) {
-            Instant expiry = dataExpiry(content);
-            if (expiry.isAfter(now)) {
-                return Optional.of(SessionRecord.of(data, expiry));
-            }
+        Instant expiry = expiryOf(content, now);
+        if (expiry.isAfter(now)) {
+            String data = text(content);
+            return Optional.of(new SessionRecord(data, expiry, versionOf(content, data)));
         }
         try {
             files.deleteIfUnchanged(files.prefix() + key, state);
@@ -331,6 +341,42 @@ public final class FileSessionEngine implements SessionEngine {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /** When the version of a session file in {@code content} expires, by the rule in the class comment. */
+    private Instant expiryOf(SessionDirectory.Content content, Instant now) {
+        FileState state = content.state();
+        if (state.modified().isAfter(now) || state.writtenBySatchel()) {
+            return state.modified();
+        }
+        return dataExpiry(content);
+    }
+
+    /**
+     * The version a {@linkplain #conditionalSave() conditional save} compares with: the file's exact
+     * content, one character per byte (for the ASCII files Satchel and Django write, the data string
+     * itself, so it costs nothing to keep). {@code null} for a file too large to read: it loads as
+     * an empty session, saved over unconditionally.
+     */
+    private static String versionOf(SessionDirectory.Content content, String data) {
+        byte[] bytes = content.bytes();
+        if (bytes == null) {
+            return null;
+        }
+        return sameContent(bytes, data) ? data : new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Whether {@code bytes} are exactly {@code version}, read one character per byte. */
+    private static boolean sameContent(byte[] bytes, String version) {
+        if (bytes.length != version.length()) {
+            return false;
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if ((bytes[i] & 0xff) != version.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The expiry of a file Satchel did not write, from its data (see the class comment). */
     private Instant dataExpiry(SessionDirectory.Content content) {
         Instant modified = content.state().modified();
@@ -351,24 +397,68 @@ public final class FileSessionEngine implements SessionEngine {
     @Override
     public String save(String key, SessionRecord record, SaveMode mode) {
         SessionDirectory.requireValidKey(key);
+        byte[] bytes = contentOf(record);
+        try {
+            files.write(key, bytes, fileTimeOf(record), mode == SaveMode.CREATE);
+        } catch (IOException e) {
+            throw unavailable("save", key, e);
+        }
+        return key;
+    }
+
+    /**
+     * Saves only over the very version a request loaded: the file must still exist, be unexpired and
+     * hold exactly the content it held at load time (see "Conflicting saves" in the class comment).
+     */
+    @Override
+    public Optional<ConditionalSave> conditionalSave() {
+        return Optional.of(this::saveIfUnchanged);
+    }
+
+    private String saveIfUnchanged(String key, SessionRecord record, Object expectedVersion) {
+        SessionDirectory.requireValidKey(key);
+        if (!(expectedVersion instanceof String expected)) {
+            throw new UpdateException("no version of this session was loaded from the file engine");
+        }
+        byte[] bytes = contentOf(record);
+        try {
+            files.replaceIf(key, bytes, fileTimeOf(record), sizeLimit, found -> unchanged(found, expected));
+        } catch (IOException e) {
+            throw unavailable("save", key, e);
+        }
+        return key;
+    }
+
+    /** Whether the file found is still the version loaded, and still alive. */
+    private boolean unchanged(SessionDirectory.Content found, String version) {
+        if (!found.state().regularFile() || found.bytes() == null || !sameContent(found.bytes(), version)) {
+            return false;
+        }
+        Instant now = clock.instant();
+        return expiryOf(found, now).isAfter(now);
+    }
+
+    /** The file content for a record: its data, refused if larger than a load reads back. */
+    private byte[] contentOf(SessionRecord record) {
         byte[] bytes = record.data().getBytes(StandardCharsets.UTF_8);
         if (bytes.length > sizeLimit) {
             throw new SessionTooLargeException("The encoded session is " + bytes.length
                     + " bytes, more than the file engine reads back (" + sizeLimit + "); store less data");
         }
+        return bytes;
+    }
+
+    /** The modification time for a record: its expiry, within what filesystems can hold. */
+    private Instant fileTimeOf(SessionRecord record) {
         Instant expiry =
                 record.expiry() != null ? record.expiry() : clock.instant().plus(cookieAge);
         if (expiry.isBefore(EARLIEST)) {
-            expiry = EARLIEST;
-        } else if (expiry.isAfter(LATEST)) {
-            expiry = LATEST;
+            return EARLIEST;
         }
-        try {
-            files.write(key, bytes, expiry, mode == SaveMode.CREATE);
-        } catch (IOException e) {
-            throw unavailable("save", key, e);
+        if (expiry.isAfter(LATEST)) {
+            return LATEST;
         }
-        return key;
+        return expiry;
     }
 
     @Override

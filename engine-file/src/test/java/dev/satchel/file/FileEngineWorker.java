@@ -1,5 +1,9 @@
 package dev.satchel.file;
 
+import dev.satchel.ConflictPolicy;
+import dev.satchel.Session;
+import dev.satchel.SessionConflictException;
+import dev.satchel.SessionManager;
 import dev.satchel.SessionSettings;
 import dev.satchel.SessionStoreUnavailableException;
 import dev.satchel.UpdateException;
@@ -34,12 +38,23 @@ import java.util.concurrent.locks.LockSupport;
  *       gone <key>}) or {@code cap} updates succeeded ({@code capped <key>}), then update {@code
  *       control} once; the pause seam sleeps at random right before each rename, widening the
  *       window a delete could slip into;
+ *   <li>{@code parallel-requests <dir> <writer> <rounds> <policy> <key>}: prints {@code ready}; after
+ *       a {@code go} line on stdin, plays {@code rounds} requests of one user through a session
+ *       manager with conflict policy {@code policy}: load session {@code key}, check that key {@code
+ *       writer} still holds this process's last acknowledged value (else counts a lost update), put
+ *       the round number under {@code writer}, save; prints {@code ack <key> <writer> <round>} after
+ *       each save that returned, {@code conflict <round>} for a {@link SessionConflictException},
+ *       then {@code lost <n>} and {@code counts <conflict counts>}; stops early after {@link
+ *       #PARALLEL_TIME_LIMIT};
  *   <li>{@code delete-race <dir>}: reads keys from stdin, one a line, and deletes each after a random
  *       gap of up to 2 ms, printing {@code deleted <key>} once the delete returned; {@code done} at the
  *       end of the input.
  * </ul>
  */
 public final class FileEngineWorker {
+    /** How long {@code parallel-requests} may run, whatever the number of rounds. */
+    static final java.time.Duration PARALLEL_TIME_LIMIT = java.time.Duration.ofSeconds(8);
+
     private FileEngineWorker() {}
 
     public static void main(String[] args) {
@@ -54,6 +69,9 @@ public final class FileEngineWorker {
         }
         if (args[0].equals("update-race")) {
             updateRace(engine, out, Integer.parseInt(args[2]), args[3], Arrays.copyOfRange(args, 4, args.length));
+        }
+        if (args[0].equals("parallel-requests")) {
+            parallelRequests(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5], out);
         }
         if (args[0].equals("delete-race")) {
             deleteRace(engine, out);
@@ -121,6 +139,43 @@ public final class FileEngineWorker {
             } catch (InterruptedException e) {
                 System.exit(3);
             }
+        }
+        out.println("done");
+        System.exit(0);
+    }
+
+    private static void parallelRequests(
+            String dir, String writer, int rounds, String policy, String key, PrintStream out) {
+        SessionSettings settings = SessionSettings.builder()
+                .secretKey(Fixture.SECRET)
+                .engineProperty(FileSessionEngine.PATH, dir)
+                .conflictPolicy(ConflictPolicy.fromName(policy))
+                .build();
+        try (SessionManager manager =
+                SessionManager.builder(settings).engine(FileSessionEngine::new).build()) {
+            awaitGo(out);
+            long last = -1;
+            int lost = 0;
+            long deadline = System.nanoTime() + PARALLEL_TIME_LIMIT.toNanos();
+            for (long round = 0; round < rounds && System.nanoTime() < deadline; round++) {
+                Session session = manager.session(key);
+                Object seen = session.get(writer);
+                if (last >= 0 && !Long.valueOf(last).equals(seen)) {
+                    lost++;
+                }
+                session.put(writer, round);
+                // The request's own work between load and save, so that the two processes overlap.
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000_000));
+                try {
+                    session.save();
+                    last = round;
+                    out.println("ack " + key + " " + writer + " " + round);
+                } catch (SessionConflictException e) {
+                    out.println("conflict " + round);
+                }
+            }
+            out.println("lost " + lost);
+            out.println("counts " + manager.conflictCounts());
         }
         out.println("done");
         System.exit(0);

@@ -305,7 +305,7 @@ class ProcessTest {
         return all;
     }
 
-    private static Process worker(String... args) throws IOException {
+    static Process worker(String... args) throws IOException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

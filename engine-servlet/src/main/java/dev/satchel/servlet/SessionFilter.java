@@ -2,6 +2,7 @@ package dev.satchel.servlet;
 
 import dev.satchel.Session;
 import dev.satchel.SessionConfigurationException;
+import dev.satchel.SessionConflictException;
 import dev.satchel.SessionInterruptedException;
 import dev.satchel.SessionManager;
 import dev.satchel.SessionSettings;
@@ -45,20 +46,39 @@ public final class SessionFilter implements Filter {
     public static final String ATTRIBUTE = Session.class.getName();
     /** The init parameter naming a properties file of {@code satchel.*} settings. */
     public static final String CONFIG_PARAMETER = "satchel.config";
+    /** The init parameter giving the status answered when a save gives up on a conflict (default 409). */
+    public static final String CONFLICT_STATUS_PARAMETER = "satchel.servlet.conflict-status";
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionFilter.class);
 
     private SessionManager sessions;
     private SessionMiddleware middleware;
     private boolean ownsManager;
+    private int conflictStatus = 409;
 
     /** A filter configured from its init parameters when the container calls {@link #init}. */
     public SessionFilter() {}
 
     /** A filter over an existing manager (which the caller closes). */
     public SessionFilter(SessionManager sessions) {
+        this(sessions, 409);
+    }
+
+    /**
+     * A filter over an existing manager that answers {@code conflictStatus} when a save gives up on a
+     * conflict ({@link dev.satchel.ConflictPolicy}).
+     */
+    public SessionFilter(SessionManager sessions, int conflictStatus) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.middleware = new SessionMiddleware(sessions);
+        this.conflictStatus = checkedStatus(conflictStatus);
+    }
+
+    private static int checkedStatus(int status) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("the conflict status must be a 4xx or 5xx code, not " + status);
+        }
+        return status;
     }
 
     /**
@@ -88,9 +108,19 @@ public final class SessionFilter implements Filter {
                 throw new ServletException("cannot read Satchel settings from " + file, e);
             }
         }
+        String status = config.getInitParameter(CONFLICT_STATUS_PARAMETER);
+        if (status != null && !status.isBlank()) {
+            try {
+                conflictStatus = checkedStatus(Integer.parseInt(status.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new ServletException(CONFLICT_STATUS_PARAMETER + ": " + e.getMessage(), e);
+            }
+        }
         Enumeration<String> names = config.getInitParameterNames();
         for (String name : names == null ? Collections.<String>emptyList() : Collections.list(names)) {
-            if (name.startsWith("satchel.") && !name.equals(CONFIG_PARAMETER)) {
+            if (name.startsWith("satchel.")
+                    && !name.equals(CONFIG_PARAMETER)
+                    && !name.equals(CONFLICT_STATUS_PARAMETER)) {
                 properties.setProperty(name, config.getInitParameter(name));
             }
         }
@@ -122,20 +152,27 @@ public final class SessionFilter implements Filter {
         guarded.finish();
     }
 
-    /** Applies the middleware's decision; {@code false} means answer 400 instead. */
-    private boolean decide(Session session, boolean hadCookie, int status, HttpServletResponse response) {
+    /**
+     * Applies the middleware's decision; answers {@link CommitGuardResponse#PROCEED}, 400 when a
+     * concurrent request deleted the session, or the conflict status when the save gave up on a
+     * conflict.
+     */
+    private int decide(Session session, boolean hadCookie, int status, HttpServletResponse response) {
         SessionResponse decision;
         try {
             decision = middleware.finish(session, hadCookie, status);
         } catch (SessionInterruptedException e) {
             LOG.info("session deleted by a concurrent request; answering 400");
-            return false;
+            return 400;
+        } catch (SessionConflictException e) {
+            LOG.info("session changed by a concurrent request and not merged; answering {}", conflictStatus);
+            return conflictStatus;
         }
         if (response.isCommitted()) {
             if (decision.setCookie().isPresent()) {
                 LOG.warn("the response was committed before the session cookie could be set");
             }
-            return true;
+            return CommitGuardResponse.PROCEED;
         }
         decision.setCookie().ifPresent(cookie -> response.addHeader("Set-Cookie", cookie));
         if (decision.varyCookie()) {
@@ -145,7 +182,7 @@ public final class SessionFilter implements Filter {
         if (decision.cachePrivate() && !response.containsHeader("Cache-Control")) {
             response.setHeader("Cache-Control", "private");
         }
-        return true;
+        return CommitGuardResponse.PROCEED;
     }
 
     private static String cookieHeader(HttpServletRequest request) {

@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.satchel.ConflictCounts;
+import dev.satchel.ConflictPolicy;
 import dev.satchel.CreateException;
 import dev.satchel.Session;
+import dev.satchel.SessionConflictException;
 import dev.satchel.SessionKeys;
 import dev.satchel.SessionManager;
 import dev.satchel.SessionSettings;
@@ -855,6 +858,172 @@ public abstract class SessionEngineCompatibilityKit {
         assertThrows(SessionTooLargeException.class, s::save);
         assertNull(s.getSessionKey(), "no key is handed out for a session that was not stored");
         assertCountUnchanged(before);
+    }
+
+    // ------------------------------------------------------------------ parallel requests: no lost updates
+
+    private static final int PARALLEL_THREADS = 8;
+    private static final int PARALLEL_ROUNDS = 50;
+    private static final String NO_CONDITIONAL_SAVE =
+            "this engine cannot save conditionally, so concurrent saves replace each other (last writer wins)";
+
+    /** What one run of parallel requests observed. */
+    private record ParallelRun(int acknowledged, int conflicts, int lostUpdates, int halfWritten) {}
+
+    /**
+     * {@value #PARALLEL_THREADS} threads, {@value #PARALLEL_ROUNDS} rounds each, play requests of one
+     * user: load the session, check that this thread's last acknowledged write is still there, set the
+     * thread's own key, save. A check that finds an older value is a lost update.
+     */
+    private ParallelRun parallelRequests(ConflictPolicy policy) throws Exception {
+        try (SessionManager manager = SessionManager.builder(
+                        settings().conflictPolicy(policy).build())
+                .clock(clock)
+                .engine(context -> new SharedEngine(engine()))
+                .build()) {
+            String key = saved(Map.of("shared", true)).getSessionKey();
+            ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_THREADS);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                List<Future<int[]>> threads = new ArrayList<>();
+                for (int t = 0; t < PARALLEL_THREADS; t++) {
+                    String mine = "thread" + t;
+                    threads.add(pool.submit(() -> {
+                        int acknowledged = 0;
+                        int conflicts = 0;
+                        int lost = 0;
+                        int halfWritten = 0;
+                        long last = -1;
+                        long attempted = -1;
+                        await(go);
+                        for (long round = 0; round < PARALLEL_ROUNDS && System.nanoTime() < deadline; round++) {
+                            Session s = manager.session(key);
+                            Object seen = s.get(mine);
+                            long expected = last;
+                            if (last >= 0 && !Long.valueOf(last).equals(seen)) {
+                                if (Long.valueOf(attempted).equals(seen)) {
+                                    halfWritten++;
+                                } else {
+                                    lost++;
+                                }
+                            }
+                            s.put(mine, round);
+                            attempted = round;
+                            // The request's own work between load and save, so that requests overlap.
+                            Thread.sleep(round % 2);
+                            try {
+                                s.save();
+                                last = round;
+                                acknowledged++;
+                            } catch (SessionConflictException e) {
+                                conflicts++;
+                                last = expected;
+                            }
+                        }
+                        Object end = manager.session(key).get(mine);
+                        if (last >= 0 && !Long.valueOf(last).equals(end)) {
+                            lost++;
+                        }
+                        return new int[] {acknowledged, conflicts, lost, halfWritten};
+                    }));
+                }
+                go.countDown();
+                int[] total = new int[4];
+                for (Future<int[]> f : threads) {
+                    int[] r = f.get(2, TimeUnit.MINUTES);
+                    for (int i = 0; i < 4; i++) {
+                        total[i] += r[i];
+                    }
+                }
+                assertEquals(Boolean.TRUE, manager.session(key).get("shared"), "a key no request touched survives");
+                if (policy != ConflictPolicy.OVERWRITE) {
+                    ConflictCounts counts = manager.conflictCounts();
+                    assertTrue(
+                            counts.merged() + counts.failed() >= counts.conflicts() - counts.failed(),
+                            counts.toString());
+                }
+                return new ParallelRun(total[0], total[1], total[2], total[3]);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void parallelRequests_merge_loseNoUpdate() throws Exception {
+        assumeTrue(engine().storesRecords(), NO_RECORDS);
+        assumeTrue(engine().conditionalSave().isPresent(), NO_CONDITIONAL_SAVE);
+        ParallelRun run = parallelRequests(ConflictPolicy.MERGE);
+        assertEquals(0, run.lostUpdates(), "lost updates with merge: " + run);
+        assertEquals(0, run.halfWritten(), "a save that raised stored nothing: " + run);
+        assertTrue(run.acknowledged() > 0, run.toString());
+    }
+
+    @Test
+    void parallelRequests_fail_losersGetAConflictAndNothingIsHalfWritten() throws Exception {
+        assumeTrue(engine().storesRecords(), NO_RECORDS);
+        assumeTrue(engine().conditionalSave().isPresent(), NO_CONDITIONAL_SAVE);
+        ParallelRun run = parallelRequests(ConflictPolicy.FAIL);
+        assertEquals(0, run.lostUpdates(), "lost updates with fail: " + run);
+        assertEquals(0, run.halfWritten(), "a save that raised SessionConflictException stored nothing: " + run);
+        assertEquals(
+                PARALLEL_THREADS * PARALLEL_ROUNDS,
+                run.acknowledged() + run.conflicts(),
+                "every save was acknowledged or raised SessionConflictException: " + run);
+    }
+
+    @Test
+    void parallelRequests_overwrite_replacesWholeSessions_asDjangoDoes() throws Exception {
+        assumeTrue(engine().storesRecords(), NO_RECORDS);
+        ParallelRun run = parallelRequests(ConflictPolicy.OVERWRITE);
+        assertEquals(0, run.conflicts(), "overwrite never raises SessionConflictException: " + run);
+        assertEquals(PARALLEL_THREADS * PARALLEL_ROUNDS, run.acknowledged(), run.toString());
+        // Losses are expected here (the last writer replaces the record); the count is reported.
+        System.out.println(engine().name() + ": overwrite lost " + run.lostUpdates() + " of " + run.acknowledged()
+                + " acknowledged updates");
+    }
+
+    @Test
+    void conflictingSave_mergesKeyByKey_lastWriterPerKey() {
+        assumeTrue(engine().storesRecords(), NO_RECORDS);
+        assumeTrue(engine().conditionalSave().isPresent(), NO_CONDITIONAL_SAVE);
+        Session original = saved(Map.of("cart", List.of("apple"), "views", 1L, "theme", "dark", "gone", 1L));
+        String key = original.getSessionKey();
+        Session a = sessions.session(key);
+        Session b = sessions.session(key);
+        a.get("views");
+        b.get("views");
+        a.put("views", 2L);
+        a.put("theme", "light");
+        a.remove("gone");
+        a.save();
+        b.put("cart", List.of("apple", "pear"));
+        b.put("theme", "blue");
+        b.setExpiry(600);
+        b.save();
+        Session after = reload(original);
+        assertEquals(List.of("apple", "pear"), after.get("cart"), "b's change");
+        assertEquals(2L, after.get("views"), "a's change, untouched by b, survives");
+        assertEquals("blue", after.get("theme"), "both changed it: the last writer wins for that key");
+        assertFalse(after.containsKey("gone"), "a's removal survives");
+        assertEquals(600L, after.get(Session.EXPIRY_KEY), "b's expiry change");
+        ConflictCounts counts = sessions.conflictCounts();
+        assertEquals(1, counts.conflicts());
+        assertEquals(1, counts.merged());
+        assertEquals(1, counts.keysOverwritten(), "theme was changed by both");
+    }
+
+    @Test
+    void conflictingSave_intoADeletedSession_neverRecreatesIt() {
+        assumeTrue(engine().storesRecords(), NO_RECORDS);
+        Session original = saved(Map.of("user", "alice"));
+        Session late = sessions.session(original.getSessionKey());
+        late.get("user");
+        sessions.session(original.getSessionKey()).flush();
+        late.put("n", 1L);
+        assertThrows(UpdateException.class, late::save);
+        assertFalse(engine().exists(original.getSessionKey()));
     }
 
     // ------------------------------------------------------------------ hostile input

@@ -41,12 +41,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <name>.del-<n>} for a file being deleted conditionally. Django's own temporary files are {@code
  * <name>_out_<random>}. All three are removed by the sweeper once they are clearly abandoned.
  *
- * <p>Every change to a session file (create, update, delete, the conditional delete of an expired
- * version) holds that file's {@link KeyLocks lock}, shared with every other thread and process using
- * the directory, around its decisive steps: an update checks that the file exists and renames over
- * it, a delete unlinks it, and neither can slip between the other's steps. The slow part of a write
- * (filling and forcing the temporary file) happens before the lock is taken, so a lock is held for a
- * metadata read and a rename. Reads take no lock: a rename replaces a file atomically.
+ * <p>Every change to a session file (create, update, conditional replace, delete, the conditional
+ * delete of an expired version) holds that file's {@link KeyLocks lock}, shared with every other
+ * thread and process using the directory, around its decisive steps: an update checks that the file
+ * exists and renames over it, a conditional replace reads the file, compares it with the version it
+ * expects and renames over it, a delete unlinks it, and none can slip between another's steps. The
+ * slow part of a write (filling and forcing the temporary file) happens before the lock is taken, so
+ * a lock is held for a metadata read (plus, for a conditional replace, reading one small file) and a
+ * rename. Reads take no lock: a rename replaces a file atomically.
  *
  * <p>Every method that takes a key validates it first: no path is built from an unchecked key.
  */
@@ -141,7 +143,10 @@ public final class SessionDirectory implements AutoCloseable {
     public interface Pause {
         /** In a save: the temporary file is complete and on disk, the name not yet touched. */
         String WRITTEN = "written";
-        /** In an update: after the last check that the file exists, right before the rename over it. */
+        /**
+         * In an update or a conditional save: after the last check of the file (that it exists, or
+         * that it is the expected version), holding its lock, right before the rename over it.
+         */
         String REPLACE = "replace";
         /** In a conditional delete: right after the entry was renamed aside, before it is judged. */
         String SET_ASIDE = "set-aside";
@@ -360,6 +365,77 @@ public final class SessionDirectory implements AutoCloseable {
         if (!create && !present(target)) {
             throw new UpdateException("The session file no longer exists (deleted or expired meanwhile)");
         }
+        writeThenPlace(key, content, modified, temp -> {
+            if (create) {
+                placeNew(temp, target);
+            } else {
+                // Under the lock no delete can come between this check and the rename.
+                if (!present(target)) {
+                    throw new UpdateException("The session file no longer exists (deleted or expired meanwhile)");
+                }
+                pause.at(Pause.REPLACE);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        });
+    }
+
+    /**
+     * Decides, under the file's lock, whether the version of a session file found there is still
+     * the one a conditional save was made against.
+     */
+    @FunctionalInterface
+    public interface Expectation {
+        /**
+         * @param found the file as it is now (its bytes {@code null} if it is not a regular file or is
+         *     larger than the read limit)
+         */
+        boolean met(Content found);
+    }
+
+    /**
+     * Replaces a session file like an update {@link #write}, but only if the file, read under its
+     * lock, still meets {@code expected} (the caller's version check: same content, not expired).
+     * The temporary file is written and forced before the lock is taken; under the lock the file is
+     * read, judged and renamed over, so no Satchel writer or delete in any thread or process can come
+     * between the check and the rename. Django's writers take no lock (see the class comment).
+     *
+     * @param limit the most bytes read to judge the current version
+     * @throws UpdateException if there is no file, or it does not meet {@code expected}; nothing is
+     *     written and the temporary file is removed
+     * @throws IOException when the filesystem refuses; the current version is then untouched
+     */
+    public void replaceIf(String key, byte[] content, Instant modified, int limit, Expectation expected)
+            throws IOException {
+        Path target = path(key);
+        if (!present(target)) {
+            throw new UpdateException("The session file no longer exists (deleted or expired meanwhile)");
+        }
+        writeThenPlace(key, content, modified, temp -> {
+            Content found = read(key, limit);
+            if (found == null) {
+                throw new UpdateException("The session file no longer exists (deleted or expired meanwhile)");
+            }
+            if (!expected.met(found)) {
+                throw new UpdateException("The session file changed or expired since it was loaded");
+            }
+            pause.at(Pause.REPLACE);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        });
+    }
+
+    /** What a write does with its complete temporary file while holding the file's lock. */
+    @FunctionalInterface
+    private interface Placement {
+        void place(Path temp) throws IOException;
+    }
+
+    /**
+     * Writes {@code content} to a temporary file (modification time {@code modified}), forces it to
+     * disk, then runs {@code placement} under the lock of {@code key}'s file name and forces the
+     * directory. The temporary file is gone afterwards, whatever happened.
+     */
+    private void writeThenPlace(String key, byte[] content, Instant modified, Placement placement) throws IOException {
+        Path target = path(key);
         guard.verify();
         Path temp = createTemp(key);
         try {
@@ -374,16 +450,7 @@ public final class SessionDirectory implements AutoCloseable {
             }
             pause.at(Pause.WRITTEN);
             try (KeyLocks.Held held = locks().lock(target.getFileName().toString())) {
-                if (create) {
-                    placeNew(temp, target);
-                } else {
-                    // Under the lock no delete can come between this check and the rename.
-                    if (!present(target)) {
-                        throw new UpdateException("The session file no longer exists (deleted or expired meanwhile)");
-                    }
-                    pause.at(Pause.REPLACE);
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                }
+                placement.place(temp);
             }
             syncDirectory();
         } finally {

@@ -13,19 +13,23 @@ import java.nio.charset.StandardCharsets;
 /**
  * Runs a hook once, just before the response can commit (a redirect, an error, a flush, or a body
  * about to fill the buffer or reach the declared length), so headers such as {@code Set-Cookie} can
- * still be added. If the hook returns {@code false}, the response becomes HTTP 400 instead.
+ * still be added. If the hook refuses the response, it becomes the status the hook answers instead
+ * (400 for a session deleted meanwhile, 409 for a conflicting save).
  */
 public final class CommitGuardResponse extends HttpServletResponseWrapper {
     /** The decision to run before commit. */
     @FunctionalInterface
     public interface Hook {
-        /** Runs before commit; {@code false} turns the response into 400 Bad Request. */
-        boolean beforeCommit(int status);
+        /** Runs before commit; {@link #PROCEED}, or the status that replaces the application's response. */
+        int beforeCommit(int status);
     }
+
+    /** What {@link Hook#beforeCommit} answers to let the response proceed as the application wrote it. */
+    public static final int PROCEED = 0;
 
     private final Hook hook;
     private boolean done;
-    private boolean refused;
+    private int refusal = PROCEED;
     private long written;
     private long contentLength = -1;
     private GuardedOutputStream stream;
@@ -39,18 +43,18 @@ public final class CommitGuardResponse extends HttpServletResponseWrapper {
     /** Runs the hook if it has not run; returns whether the response may proceed as the app wrote it. */
     public boolean commitPoint(int status) {
         if (done) {
-            return !refused;
+            return refusal == PROCEED;
         }
         done = true;
-        if (!hook.beforeCommit(status)) {
-            refused = true;
+        refusal = hook.beforeCommit(status);
+        if (refusal != PROCEED) {
             HttpServletResponse response = (HttpServletResponse) getResponse();
             if (!response.isCommitted()) {
                 response.resetBuffer();
-                response.setStatus(400);
+                response.setStatus(refusal);
             }
         }
-        return !refused;
+        return refusal == PROCEED;
     }
 
     /**
@@ -66,7 +70,7 @@ public final class CommitGuardResponse extends HttpServletResponseWrapper {
 
     @Override
     public void sendError(int sc) throws IOException {
-        super.sendError(commitPoint(sc) ? sc : 400);
+        super.sendError(commitPoint(sc) ? sc : refusal);
     }
 
     @Override
@@ -74,7 +78,7 @@ public final class CommitGuardResponse extends HttpServletResponseWrapper {
         if (commitPoint(sc)) {
             super.sendError(sc, msg);
         } else {
-            super.sendError(400);
+            super.sendError(refusal);
         }
     }
 
@@ -83,7 +87,7 @@ public final class CommitGuardResponse extends HttpServletResponseWrapper {
         if (commitPoint(302)) {
             super.sendRedirect(location);
         } else {
-            super.sendError(400);
+            super.sendError(refusal);
         }
     }
 
