@@ -788,6 +788,61 @@ public abstract class SessionEngineCompatibilityKit {
         }
     }
 
+    /**
+     * A login ({@code cycleKey}) racing requests that save the old key: the data moves to the new key
+     * and stays there, and the old key never comes back (a late save of it raises, never recreates).
+     */
+    @Test
+    void cycleKeyRacingSaves_keepsTheDataAndNeverBringsTheOldKeyBack() throws Exception {
+        assumeTrue(engine().storesRecords(), NO_RECORDS);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            long deadline = System.nanoTime() + RACE_BUDGET.toNanos();
+            for (int round = 0; round < RACE_ROUNDS && System.nanoTime() < deadline; round++) {
+                String oldKey = saved(Map.of("cart", "apple")).getSessionKey();
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> savers = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    String mine = "saver" + t;
+                    savers.add(pool.submit(() -> {
+                        Session s = sessions.session(oldKey);
+                        s.get("cart");
+                        await(go);
+                        for (long i = 0; i < 5; i++) {
+                            s.put(mine, i);
+                            try {
+                                s.save();
+                            } catch (UpdateException cycledMeanwhile) {
+                                return null;
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                int pause = round % 3;
+                Future<String> login = pool.submit(() -> {
+                    Session s = sessions.session(oldKey);
+                    s.get("cart");
+                    await(go);
+                    Thread.sleep(pause);
+                    s.cycleKey();
+                    return s.getSessionKey();
+                });
+                go.countDown();
+                for (Future<?> f : savers) {
+                    f.get(1, TimeUnit.MINUTES);
+                }
+                String newKey = login.get(1, TimeUnit.MINUTES);
+                assertNotEquals(oldKey, newKey);
+                assertEquals("apple", sessions.session(newKey).get("cart"), "round " + round + ": the data moved");
+                assertFalse(engine().exists(oldKey), "round " + round + ": the old key came back");
+                assertNull(sessions.session(oldKey).get("cart"), "round " + round + ": the old key loads again");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static void await(CountDownLatch latch) throws InterruptedException {
         if (!latch.await(1, TimeUnit.MINUTES)) {
             throw new AssertionError("the race never started");
