@@ -10,6 +10,7 @@ import dev.satchel.cache.internal.CacheKeys;
 import dev.satchel.cache.internal.CacheStore;
 import dev.satchel.cache.internal.CacheStore.Ttl;
 import dev.satchel.cache.internal.CacheStores;
+import dev.satchel.cache.internal.DjangoPickleCodec;
 import dev.satchel.codec.SessionCodec;
 import dev.satchel.spi.ConditionalSave;
 import dev.satchel.spi.EngineContext;
@@ -32,9 +33,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Keys are Django's: {@code <key-prefix>:<version>:django.contrib.sessions.cache<session key>}.
  *       A key memcached would reject (space, control character, over 250 bytes) is refused before any
  *       store call, on every store.
- *   <li>Values are Satchel's signed encoding (Django's {@code SessionStore.encode} format), not the
- *       Python pickle Django's cache engine stores: sharing a cache with a running Django is not
- *       supported. Anything not signed with the secret loads as an empty session.
+ *   <li>Values depend on {@code satchel.cache.value-format}. {@code satchel} (the default): Satchel's
+ *       signed encoding (Django's {@code SessionStore.encode} format); anything not signed with the
+ *       secret loads as an empty session, and Django cannot read these values. {@code django-pickle}:
+ *       exactly what Django's cache backends store, so a running Django app and Satchel share sessions
+ *       (see below).
  *   <li>One store call per operation: load is {@code GET}/{@code gets}; create is {@code SET NX
  *       EX}/{@code add} ({@link CreateException} when taken); update is {@code SET XX EX}/{@code
  *       replace} ({@link UpdateException} when gone); delete and exists are one call each. The
@@ -48,6 +51,32 @@ import org.slf4j.LoggerFactory;
  *   <li>A store that is down or does not answer within {@code satchel.cache.timeout} raises {@link
  *       SessionStoreUnavailableException}; with {@code satchel.cache.on-load-failure=empty} a failed
  *       load is logged and gives an empty session instead. Saves, deletes and exists always raise.
+ * </ul>
+ *
+ * <p><b>Sharing sessions with Django ({@code django-pickle}).</b> Django's {@code cache} and {@code
+ * cached_db} engines store the session dict itself through the cache backend, which pickles it. In
+ * this format Satchel writes that pickle (protocol {@value #PICKLE_PROTOCOL}) under Django's key and
+ * with the backend's framing: on memcached the flags of pymemcache's {@code pickle_serde} (Django's
+ * {@code PyMemcacheCache}: a value without the pickle flag is bytes, text or an integer to Django,
+ * never a session, and reads as empty here), on Redis the bare pickle django-redis's default client
+ * stores (it stores plain integers as digits, which are no session either). The time to live is
+ * Django's expiry age. Set {@code key-prefix} and {@code version} to Django's {@code KEY_PREFIX} and
+ * {@code VERSION}. Django's other options (a compressor, another serializer, a custom {@code
+ * KEY_FUNCTION}) are not read.
+ *
+ * <ul>
+ *   <li><b>Not signed.</b> As in Django, a pickled session carries no signature: anyone who can write
+ *       the cache can forge any session. Secure the cache (network, authentication, TLS) as the
+ *       session secret itself. In the {@code satchel} format a forged value is refused.
+ *   <li><b>Never a general unpickler.</b> Satchel reads only plain data: dicts with str keys, str,
+ *       int of any size, float, bool, None, list, and tuples (read as lists), in protocols 0 to 5.
+ *       Anything else ({@code GLOBAL}, {@code STACK_GLOBAL}, {@code REDUCE}, {@code BUILD}, {@code
+ *       INST}, {@code OBJ}, {@code NEWOBJ}, {@code NEWOBJ_EX}, {@code EXT}, {@code PERSID}, bytes, sets,
+ *       ...) is refused before anything is built, as are pickles over {@code satchel.max-payload-bytes},
+ *       deeper than 1000 levels, or whose memo references expand past four times that size; such an
+ *       entry is a corrupted session, which loads empty. So a Django session holding a {@code
+ *       datetime}, a model or any other object loads empty in Satchel.
+ *   <li>A session loads with no expiry of its own: the store's time to live decides, as in Django.
  * </ul>
  *
  * <p>The {@code cached_db} engine reuses this class with its own logical prefix through {@link
@@ -67,6 +96,13 @@ public final class CacheSessionEngine implements SessionEngine {
     /** The logical key prefix of Django's {@code cached_db} engine. */
     public static final String CACHED_DB_LOGICAL_PREFIX = "django.contrib.sessions.cached_db";
 
+    /**
+     * The pickle protocol written in the {@code django-pickle} format: django-redis's (Python's
+     * default, 4). pymemcache writes the running Python's highest (5 since Python 3.8, the same
+     * opcodes after the header for plain data); 4 is read by every Python Django 3.2 runs on.
+     */
+    public static final int PICKLE_PROTOCOL = 4;
+
     private static final Logger LOG = LoggerFactory.getLogger(CacheSessionEngine.class);
 
     private final CacheSettings settings;
@@ -74,11 +110,13 @@ public final class CacheSessionEngine implements SessionEngine {
     private final SessionCodec codec;
     private final Clock clock;
     private final CacheStore store;
+    private final boolean pickles;
 
     private CacheSessionEngine(CacheSettings settings, String logicalPrefix, SessionCodec codec, Clock clock) {
         this.settings = settings;
         this.logicalPrefix = logicalPrefix;
         this.codec = codec;
+        this.pickles = settings.valueFormat() == CacheSettings.ValueFormat.DJANGO_PICKLE;
         this.clock = clock;
         this.store = CacheStores.open(settings, clock);
     }
@@ -110,7 +148,10 @@ public final class CacheSessionEngine implements SessionEngine {
                     + "\" would make session keys memcached rejects (spaces, control characters or over "
                     + CacheKeys.MAX_KEY_BYTES + " bytes)");
         }
-        return new CacheSessionEngine(settings, logicalKeyPrefix, context.codec(), context.clock());
+        SessionCodec codec = settings.valueFormat() == CacheSettings.ValueFormat.DJANGO_PICKLE
+                ? new DjangoPickleCodec(PICKLE_PROTOCOL, context.settings().maxPayloadBytes())
+                : context.codec();
+        return new CacheSessionEngine(settings, logicalKeyPrefix, codec, context.clock());
     }
 
     @Override
@@ -325,13 +366,24 @@ public final class CacheSessionEngine implements SessionEngine {
     }
 
     private void checkSize(String key, String value) {
+        if (pickles) {
+            for (int i = 0; i < value.length(); i++) {
+                if (value.charAt(i) > 0xff) {
+                    throw new IllegalArgumentException("a django-pickle value must be this engine's codec's output");
+                }
+            }
+        }
         long limit = store.maxValueBytes(key);
-        if (value.length() > limit || value.getBytes(StandardCharsets.UTF_8).length > limit) {
-            throw new SessionTooLargeException("the encoded session is " + value.getBytes(StandardCharsets.UTF_8).length
+        if (value.length() > limit || bytes(value) > limit) {
+            throw new SessionTooLargeException("the encoded session is " + bytes(value)
                     + " bytes, over the " + limit + " bytes the cache stores under one key ("
                     + CacheSettings.MAX_ITEM_BYTES + "=" + settings.maxItemBytes()
                     + " minus the key and item header); nothing was written: store less data in the session");
         }
+    }
+
+    private long bytes(String value) {
+        return pickles ? value.length() : value.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** The store adapter (for this module's tests). */

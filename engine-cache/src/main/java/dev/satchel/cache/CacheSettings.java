@@ -37,6 +37,9 @@ import java.util.TreeSet;
  *   <tr><td>{@code satchel.cache.max-item-bytes}</td><td>memcached {@code 1048576}, Redis {@code
  *       536870912}, Caffeine unbounded</td><td>the largest item the store takes (memcached's {@code -I}); bigger sessions are refused</td></tr>
  *   <tr><td>{@code satchel.cache.pool-size}</td><td>{@code 16}</td><td>the most Redis connections</td></tr>
+ *   <tr><td>{@code satchel.cache.value-format}</td><td>{@code satchel}</td><td>{@code satchel}: Satchel's
+ *       signed encoding; {@code django-pickle}: the pickled dict Django's cache backends store, to share
+ *       sessions with a running Django (unsigned, see {@link CacheSessionEngine})</td></tr>
  * </table>
  */
 public final class CacheSettings {
@@ -51,6 +54,8 @@ public final class CacheSettings {
     public static final String CAFFEINE_MAXIMUM_SIZE = PREFIX + "caffeine.maximum-size";
     public static final String MAX_ITEM_BYTES = PREFIX + "max-item-bytes";
     public static final String POOL_SIZE = PREFIX + "pool-size";
+    /** What the store holds under a session's key: {@code satchel} (default) or {@code django-pickle}. */
+    public static final String VALUE_FORMAT = PREFIX + "value-format";
     /** For {@code rediss://}: a PKCS12 or JKS trust store holding the server's CA (default: the JVM's). */
     public static final String TLS_TRUST_STORE = PREFIX + "tls.trust-store";
     /** The trust store's password, if it has one. */
@@ -65,6 +70,7 @@ public final class CacheSettings {
             CAFFEINE_MAXIMUM_SIZE,
             MAX_ITEM_BYTES,
             POOL_SIZE,
+            VALUE_FORMAT,
             TLS_TRUST_STORE,
             TLS_TRUST_STORE_PASSWORD);
 
@@ -74,6 +80,17 @@ public final class CacheSettings {
         FAIL,
         /** Log a warning and give an empty session, as Django's cache engine does. */
         EMPTY
+    }
+
+    /** What the store holds under a session's key. */
+    public enum ValueFormat {
+        /** Satchel's signed encoding (Django's {@code SessionStore.encode} format): tamper-proof, Satchel only. */
+        SATCHEL,
+        /**
+         * What Django's cache backends store for a session: the dict pickled, unsigned; shared with a
+         * running Django. Only plain data is read back (see {@link CacheSessionEngine}).
+         */
+        DJANGO_PICKLE
     }
 
     /** Which store the URL selects. */
@@ -92,6 +109,7 @@ public final class CacheSettings {
     private final long caffeineMaximumSize;
     private final long maxItemBytes;
     private final int poolSize;
+    private final ValueFormat valueFormat;
     private final String trustStore;
     private final String trustStorePassword;
 
@@ -105,6 +123,7 @@ public final class CacheSettings {
             long caffeineMaximumSize,
             long maxItemBytes,
             int poolSize,
+            ValueFormat valueFormat,
             String trustStore,
             String trustStorePassword) {
         this.url = url;
@@ -116,6 +135,7 @@ public final class CacheSettings {
         this.caffeineMaximumSize = caffeineMaximumSize;
         this.maxItemBytes = maxItemBytes;
         this.poolSize = poolSize;
+        this.valueFormat = valueFormat;
         this.trustStore = trustStore;
         this.trustStorePassword = trustStorePassword;
     }
@@ -219,6 +239,13 @@ public final class CacheSettings {
                 store == Store.MEMCACHED ? 1L << 20 : store == Store.REDIS ? 512L << 20 : Long.MAX_VALUE;
         long maxItemBytes = number(raw, MAX_ITEM_BYTES, defaultItemBytes, 1024, Long.MAX_VALUE, problems);
         int poolSize = (int) number(raw, POOL_SIZE, 16, 1, 10_000, problems);
+        ValueFormat valueFormat = ValueFormat.SATCHEL;
+        String format = value(raw, VALUE_FORMAT, "satchel");
+        switch (format.toLowerCase(Locale.ROOT)) {
+            case "satchel" -> valueFormat = ValueFormat.SATCHEL;
+            case "django-pickle" -> valueFormat = ValueFormat.DJANGO_PICKLE;
+            default -> problems.add(VALUE_FORMAT + " must be satchel or django-pickle, not \"" + format + "\"");
+        }
 
         String trustStore = value(raw, TLS_TRUST_STORE, "");
         if (!trustStore.isEmpty()) {
@@ -238,6 +265,7 @@ public final class CacheSettings {
                 maximumSize,
                 maxItemBytes,
                 poolSize,
+                valueFormat,
                 trustStore.isEmpty() ? null : trustStore,
                 trustStore.isEmpty() ? null : raw.get(TLS_TRUST_STORE_PASSWORD.substring(PREFIX.length())));
         int longest = result.physicalKeyPrefixBytes(CacheSessionEngine.LOGICAL_PREFIX) + 40;
@@ -360,6 +388,11 @@ public final class CacheSettings {
         return poolSize;
     }
 
+    /** What the store holds under a session's key. */
+    public ValueFormat valueFormat() {
+        return valueFormat;
+    }
+
     /** The trust store for {@code rediss://} connections, if one is configured. */
     public Optional<String> tlsTrustStore() {
         return Optional.ofNullable(trustStore);
@@ -386,6 +419,7 @@ public final class CacheSettings {
     public String toString() {
         return "CacheSettings{url=" + redact(url) + ", keyPrefix=" + keyPrefix + ", version=" + version
                 + ", timeout=" + timeout + ", onLoadFailure=" + onLoadFailure + ", caffeineMaximumSize="
-                + caffeineMaximumSize + ", maxItemBytes=" + maxItemBytes + ", poolSize=" + poolSize + "}";
+                + caffeineMaximumSize + ", maxItemBytes=" + maxItemBytes + ", poolSize=" + poolSize + ", valueFormat="
+                + valueFormat + "}";
     }
 }

@@ -34,6 +34,18 @@ class CacheSettingsTest {
     }
 
     @Test
+    void valueFormat_satchelByDefault_djangoPickleOnRequest_elseRefused() {
+        assertEquals(CacheSettings.ValueFormat.SATCHEL, parse(Map.of()).valueFormat());
+        assertEquals(
+                CacheSettings.ValueFormat.DJANGO_PICKLE,
+                parse(Map.of(CacheSettings.VALUE_FORMAT, "django-pickle")).valueFormat());
+        SessionConfigurationException e = assertThrows(
+                SessionConfigurationException.class, () -> parse(Map.of(CacheSettings.VALUE_FORMAT, "pickle")));
+        assertTrue(
+                e.getMessage().contains("satchel.cache.value-format must be satchel or django-pickle"), e.getMessage());
+    }
+
+    @Test
     void everyKeyIsRead() {
         CacheSettings s = parse(Map.of(
                 CacheSettings.URL, "redis://u:p@localhost:6380/3",

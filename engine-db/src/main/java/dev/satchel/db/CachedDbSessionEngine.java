@@ -5,6 +5,7 @@ import dev.satchel.SessionException;
 import dev.satchel.SessionStoreUnavailableException;
 import dev.satchel.UpdateException;
 import dev.satchel.cache.CacheSessionEngine;
+import dev.satchel.cache.CacheSettings;
 import dev.satchel.codec.SessionCodec;
 import dev.satchel.spi.ConditionalSave;
 import dev.satchel.spi.EngineContext;
@@ -13,6 +14,7 @@ import dev.satchel.spi.SaveMode;
 import dev.satchel.spi.SessionEngine;
 import dev.satchel.spi.SessionRecord;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -70,13 +72,16 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code exists} asks only the database, the authority.
  * </ul>
  *
- * <p>With Django sharing the cache: the tombstone unpickles to an empty dict, which Django's {@code
- * cached_db} serves as an empty session without reading its database, and a lease unpickles to
- * {@code None}, a miss (on memcached both carry pymemcache's pickle flag for this). Satchel's session
- * entries are signed strings, not pickles: Django's Redis backend fails to unpickle them and reads its
- * database; its memcached backend returns the raw bytes, which Django cannot use, so sharing a
- * memcached-backed {@code cached_db} cache with Django is not supported. Django's own writes are
- * unconditional and can overwrite a tombstone.
+ * <p>With Django sharing the cache ({@code satchel.cache.value-format=django-pickle}): entries are
+ * the session dict pickled as Django's cache backends store it, so each side reads the other's
+ * entries; the database rows are Django's signed format as always. A session read from a pickled
+ * entry is versioned by its content: a conflict-detecting save checks that the row still holds the
+ * same data and saves only if the row is unchanged since. The tombstone unpickles to an empty dict,
+ * which Django's {@code cached_db} serves as an empty session without reading its database, and a
+ * lease unpickles to {@code None}, a miss (on memcached both carry pymemcache's pickle flag). Django's
+ * own writes are unconditional and can overwrite a tombstone or a lease. In the default {@code satchel}
+ * format, entries are signed strings Django cannot use: sharing a cache with Django needs {@code
+ * django-pickle}.
  *
  * <p>What tombstones cost: one small entry per logout for the tombstone lifetime, counted against a
  * size-bounded cache (Caffeine's maximum size, Redis's {@code maxmemory}); a tombstone evicted while a
@@ -101,6 +106,7 @@ public final class CachedDbSessionEngine implements SessionEngine {
     private final DbSessionEngine db;
     private final CacheSessionEngine cache;
     private final Duration tombstoneLifetime;
+    private final boolean pickles;
 
     /** Keys whose cache entry may be older than the database: the write-through and invalidation failed. */
     private final Set<String> suspects = ConcurrentHashMap.newKeySet();
@@ -133,6 +139,7 @@ public final class CachedDbSessionEngine implements SessionEngine {
         this.db = Objects.requireNonNull(db, "db");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.tombstoneLifetime = Objects.requireNonNull(tombstoneLifetime, "tombstoneLifetime");
+        this.pickles = cache.settings().valueFormat() == CacheSettings.ValueFormat.DJANGO_PICKLE;
     }
 
     /** The engine the settings describe: {@code satchel.db.*} for the database, {@code satchel.cache.*} for the cache. */
@@ -184,9 +191,7 @@ public final class CachedDbSessionEngine implements SessionEngine {
             return Optional.empty();
         }
         if (cached.isPresent() && !CacheSessionEngine.isLease(cached.get())) {
-            SessionRecord r = cached.get();
-            // The data is also the version the database's conditional save compares with.
-            return Optional.of(new SessionRecord(r.data(), r.expiry(), r.data()));
+            return Optional.of(fromCache(cached.get()));
         }
         Lease lease = lease(key);
         if (lease.loggedOut()) {
@@ -262,7 +267,9 @@ public final class CachedDbSessionEngine implements SessionEngine {
             }
             String stored;
             try {
-                stored = dbSave.saveIfUnchanged(key, record, expectedVersion);
+                stored = expectedVersion instanceof CachedContent content
+                        ? saveIfContentUnchanged(dbSave, key, record, content)
+                        : dbSave.saveIfUnchanged(key, record, expectedVersion);
             } catch (RuntimeException e) {
                 release(key, lease);
                 throw e;
@@ -276,6 +283,63 @@ public final class CachedDbSessionEngine implements SessionEngine {
     @Override
     public Optional<ExpiredSessionSweeper> sweeper() {
         return db.sweeper();
+    }
+
+    /**
+     * The version of a session read from a {@code django-pickle} cache: its data, since the pickle
+     * holds no trace of the database row's exact value.
+     */
+    private record CachedContent(Map<String, Object> data) {}
+
+    /**
+     * A record read from the cache, as the session layer and the database take it: in Satchel's format
+     * the entry is the row's value and its own version; a pickle (the {@code django-pickle} format,
+     * shared with Django) is signed again and versioned by its content. A pickle that is not plain
+     * data stays as it is, so the session layer reads it as corrupted (an empty session).
+     */
+    private SessionRecord fromCache(SessionRecord r) {
+        if (!pickles) {
+            // The data is also the version the database's conditional save compares with.
+            return new SessionRecord(r.data(), r.expiry(), r.data());
+        }
+        Map<String, Object> data;
+        try {
+            data = cache.codec().decode(r.data()).data();
+        } catch (SessionException e) {
+            return new SessionRecord(r.data(), r.expiry(), null);
+        }
+        return new SessionRecord(db.codec().encode(data), r.expiry(), new CachedContent(data));
+    }
+
+    /** A committed record as the cache stores it: the row's value, or its data pickled. */
+    private SessionRecord toCache(SessionRecord record) {
+        if (!pickles) {
+            return record;
+        }
+        Map<String, Object> data = db.codec().decode(record.data()).data();
+        return new SessionRecord(cache.codec().encode(data), record.expiry(), null);
+    }
+
+    /**
+     * A conditional save of a session loaded from a pickled cache entry: the row must still hold the
+     * same data, and the save is conditional on the row's exact value as read here.
+     */
+    private String saveIfContentUnchanged(
+            ConditionalSave dbSave, String key, SessionRecord record, CachedContent expected) {
+        Optional<SessionRecord> row = db.load(key);
+        if (row.isEmpty()) {
+            throw new UpdateException("the session is no longer in the database");
+        }
+        Map<String, Object> current;
+        try {
+            current = db.codec().decode(row.get().data()).data();
+        } catch (SessionException e) {
+            throw new UpdateException("the session's row changed since it was loaded");
+        }
+        if (!current.equals(expected.data())) {
+            throw new UpdateException("the session changed since it was loaded");
+        }
+        return dbSave.saveIfUnchanged(key, record, row.get().version());
     }
 
     /** A writer's claim on the cache entry: its lease, none (the cache failed), or a logout's tombstone. */
@@ -345,7 +409,7 @@ public final class CachedDbSessionEngine implements SessionEngine {
     /** Fills the entry in place of the lease; {@code false} if the lease was taken or the cache failed. */
     private boolean fill(String key, Lease lease, SessionRecord record) {
         try {
-            return cache.fill(key, lease.token(), record);
+            return cache.fill(key, lease.token(), toCache(record));
         } catch (SessionException e) {
             LOG.warn("Session cache write failed; the database holds the session: {}", e.getMessage());
             return false;

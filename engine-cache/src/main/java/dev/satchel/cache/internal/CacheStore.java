@@ -5,8 +5,10 @@ import java.util.Optional;
 
 /**
  * The small port every cache adapter implements: one store call per method, each ending within the
- * configured timeout. Keys are already valid physical keys; values are ASCII text (Satchel's signed
- * encoding). Every method throws {@link dev.satchel.SessionStoreUnavailableException} when the store
+ * configured timeout. Keys are already valid physical keys. Values are strings standing for the bytes
+ * stored: UTF-8 text in the {@code satchel} format (Satchel's signed encoding), one char per byte
+ * (Latin-1) in the {@code django-pickle} format; the markers below are ASCII, the same bytes in both.
+ * Every method throws {@link dev.satchel.SessionStoreUnavailableException} when the store
  * cannot answer, never a client library's own exception.
  */
 public interface CacheStore extends AutoCloseable {

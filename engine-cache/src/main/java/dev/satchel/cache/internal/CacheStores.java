@@ -2,6 +2,8 @@ package dev.satchel.cache.internal;
 
 import dev.satchel.SessionConfigurationException;
 import dev.satchel.cache.CacheSettings;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 /** Opens the adapter the URL selects, checking first that its optional client library is present. */
@@ -25,16 +27,32 @@ public final class CacheStores {
                         settings.maxItemBytes(),
                         settings.tlsTrustStore()
                                 .map(path -> TrustStores.socketFactory(path, settings.tlsTrustStorePassword()))
-                                .orElse(null));
+                                .orElse(null),
+                        charset(settings));
             }
             case MEMCACHED -> {
                 require(
                         "net.rubyeye.xmemcached.XMemcachedClientBuilder",
                         "com.googlecode.xmemcached:xmemcached",
                         "memcached://");
-                yield new MemcachedStore(settings.url(), settings.timeout(), settings.maxItemBytes(), clock);
+                yield new MemcachedStore(
+                        settings.url(),
+                        settings.timeout(),
+                        settings.maxItemBytes(),
+                        clock,
+                        settings.valueFormat() == CacheSettings.ValueFormat.DJANGO_PICKLE);
             }
         };
+    }
+
+    /**
+     * The charset a value string stands for bytes in: UTF-8 for Satchel's signed format, Latin-1 (one
+     * char per byte) for pickles.
+     */
+    public static Charset charset(CacheSettings settings) {
+        return settings.valueFormat() == CacheSettings.ValueFormat.DJANGO_PICKLE
+                ? StandardCharsets.ISO_8859_1
+                : StandardCharsets.UTF_8;
     }
 
     /** Fails with a clear message when an optional client library is missing. */

@@ -55,6 +55,15 @@ public final class MemcachedStore implements CacheStore {
     private final String where;
 
     public MemcachedStore(String url, Duration timeout, long maxItemBytes, Clock clock) {
+        this(url, timeout, maxItemBytes, clock, false);
+    }
+
+    /**
+     * A store over xmemcached; with {@code pickles}, every value is a pickle (Latin-1, one char per
+     * byte) stored with pymemcache's pickle flag, and a value stored with other flags reads as empty
+     * (see {@link PickleTranscoder}).
+     */
+    public MemcachedStore(String url, Duration timeout, long maxItemBytes, Clock clock, boolean pickles) {
         String servers = url.substring("memcached://".length());
         if (servers.endsWith("/")) {
             servers = servers.substring(0, servers.length() - 1);
@@ -84,7 +93,7 @@ public final class MemcachedStore implements CacheStore {
         builder.setEnableHealSession(true);
         builder.setHealSessionInterval(Math.min(1000, timeoutMillis));
         builder.setFailureMode(false);
-        builder.setTranscoder(new TextTranscoder());
+        builder.setTranscoder(pickles ? new PickleTranscoder() : new TextTranscoder());
         builder.setName("satchel-memcached");
         try {
             this.client = builder.build();
@@ -300,7 +309,7 @@ public final class MemcachedStore implements CacheStore {
      * pymemcache's pickle flag) and reads any bytes back as text whatever their
      * flags (a pickle written by Django, binary junk): such text simply fails signature checks later.
      */
-    static final class TextTranscoder implements Transcoder<String> {
+    static class TextTranscoder implements Transcoder<String> {
         @Override
         public CachedData encode(String value) {
             // The markers are pickles: with pymemcache's pickle flag, Django reads them as {} and None.
@@ -335,5 +344,31 @@ public final class MemcachedStore implements CacheStore {
 
         @Override
         public void setCompressionMode(CompressionMode compressMode) {}
+    }
+
+    /**
+     * The {@code django-pickle} format, as pymemcache's {@code pickle_serde} (Django's {@code
+     * PyMemcacheCache}) frames values: every value Satchel writes is a pickle, sent as its bytes with
+     * the pickle flag; a value read is the pickle's bytes as Latin-1 when its flags say pickle, and empty
+     * otherwise (flags 0 are bytes, {@code 16} text, {@code 2}/{@code 4} an integer: Django reads none of
+     * them as a session dict, and an empty value is no pickle either).
+     */
+    static final class PickleTranscoder extends TextTranscoder {
+        static final int FLAG_NOT_PICKLE = 2 | 4 | 16;
+
+        @Override
+        public CachedData encode(String value) {
+            return new CachedData(PICKLE_FLAG, value.getBytes(StandardCharsets.ISO_8859_1));
+        }
+
+        @Override
+        public String decode(CachedData data) {
+            byte[] bytes = data.getData();
+            int flags = data.getFlag();
+            if (bytes == null || (flags & PICKLE_FLAG) == 0 || (flags & FLAG_NOT_PICKLE) != 0) {
+                return "";
+            }
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
     }
 }

@@ -5,8 +5,10 @@ import dev.satchel.SessionStoreUnavailableException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -23,7 +25,9 @@ import redis.clients.jedis.params.SetParams;
 /**
  * Redis through a Jedis connection pool. One command per operation: {@code GET}, {@code EXISTS},
  * {@code SET NX EX}, {@code SET EX}, {@code SET XX EX}, {@code DEL}, and one {@code EVAL} of a small
- * script for compare-and-set. Connect, read and pool-wait times are all bounded by the timeout; broken
+ * script for compare-and-set, all in Jedis's binary form: keys are UTF-8, values are the bytes their
+ * string stands for in the value charset (UTF-8 for Satchel's format, Latin-1, one char per byte, for
+ * pickles), so a pickle Django wrote reads back byte for byte. Connect, read and pool-wait times are all bounded by the timeout; broken
  * connections are dropped by the pool and replaced, so the store recovers by itself.
  *
  * <p>Only touched when the URL is {@code redis://} or {@code rediss://}, so Jedis stays optional.
@@ -52,9 +56,15 @@ public final class RedisStore implements CacheStore {
     private final JedisPooled jedis;
     private final String where;
     private final long maxItemBytes;
+    private final Charset values;
+    private final byte[] tombstone;
+    private final byte[] compareAndSet = utf8(COMPARE_AND_SET);
+    private final byte[] setUnlessTombstone = utf8(SET_UNLESS_TOMBSTONE);
+    private final byte[] deleteUnlessTombstone = utf8(DELETE_UNLESS_TOMBSTONE);
+    private final byte[] compareAndDelete = utf8(COMPARE_AND_DELETE);
 
     public RedisStore(String url, Duration timeout, int poolSize, long maxItemBytes) {
-        this(url, timeout, poolSize, maxItemBytes, null);
+        this(url, timeout, poolSize, maxItemBytes, null, StandardCharsets.UTF_8);
     }
 
     /**
@@ -62,7 +72,13 @@ public final class RedisStore implements CacheStore {
      * trust store) or {@code null} for the JVM's; the server's name or address is always verified
      * against its certificate.
      */
-    public RedisStore(String url, Duration timeout, int poolSize, long maxItemBytes, SSLSocketFactory tlsFactory) {
+    public RedisStore(
+            String url,
+            Duration timeout,
+            int poolSize,
+            long maxItemBytes,
+            SSLSocketFactory tlsFactory,
+            Charset valueCharset) {
         URI uri;
         try {
             uri = new URI(url);
@@ -114,6 +130,8 @@ public final class RedisStore implements CacheStore {
         pool.setTestWhileIdle(true);
         this.where = (tls ? "rediss://" : "redis://") + uri.getHost() + ":" + port;
         this.maxItemBytes = maxItemBytes;
+        this.values = valueCharset;
+        this.tombstone = TOMBSTONE.getBytes(valueCharset);
         this.jedis = new JedisPooled(pool, new HostAndPort(uri.getHost(), port), config.build());
     }
 
@@ -158,39 +176,58 @@ public final class RedisStore implements CacheStore {
         }
     }
 
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] value(String value) {
+        return value.getBytes(values);
+    }
+
+    private static byte[] ttl(Ttl ttl) {
+        return utf8(Long.toString(ttl.seconds()));
+    }
+
+    /** A status reply: a String from a command, raw bytes from a binary script. */
+    private static boolean isOk(Object reply) {
+        return "OK".equals(reply) || reply instanceof byte[] b && Arrays.equals(b, utf8("OK"));
+    }
+
     @Override
     public Optional<Stored> get(String key) {
         // WRONGTYPE: the key holds something that is not a string, not one of ours, so no session.
-        String value = callRepeatable("read a session (GET)", () -> jedis.get(key), () -> null);
-        return value == null ? Optional.empty() : Optional.of(new Stored(value, value));
+        byte[] raw = callRepeatable("read a session (GET)", () -> jedis.get(utf8(key)), () -> null);
+        if (raw == null) {
+            return Optional.empty();
+        }
+        String value = new String(raw, values);
+        return Optional.of(new Stored(value, value));
     }
 
     @Override
     public boolean contains(String key) {
-        return callRepeatable("check a session (EXISTS)", () -> jedis.exists(key), null);
+        return callRepeatable("check a session (EXISTS)", () -> jedis.exists(utf8(key)), null);
     }
 
     @Override
     public boolean add(String key, String value, Ttl ttl) {
-        return "OK"
-                .equals(callRepeatable(
-                        "create a session (SET NX)",
-                        () -> jedis.set(key, value, params(ttl).nx()),
-                        null));
+        return isOk(callRepeatable(
+                "create a session (SET NX)",
+                () -> jedis.set(utf8(key), value(value), params(ttl).nx()),
+                null));
     }
 
     @Override
     public void set(String key, String value, Ttl ttl) {
-        call("store a session (SET)", () -> jedis.set(key, value, params(ttl)));
+        call("store a session (SET)", () -> jedis.set(utf8(key), value(value), params(ttl)));
     }
 
     @Override
     public boolean replace(String key, String value, Ttl ttl) {
-        return "OK"
-                .equals(callRepeatable(
-                        "update a session (SET XX)",
-                        () -> jedis.set(key, value, params(ttl).xx()),
-                        null));
+        return isOk(callRepeatable(
+                "update a session (SET XX)",
+                () -> jedis.set(utf8(key), value(value), params(ttl).xx()),
+                null));
     }
 
     @Override
@@ -201,14 +238,14 @@ public final class RedisStore implements CacheStore {
         // WRONGTYPE from the script's GET: the key now holds someone else's value, so it changed.
         Object reply = callRepeatable(
                 "update a session if unchanged (EVAL)",
-                () -> jedis.eval(COMPARE_AND_SET, List.of(key), List.of(expected, value, Long.toString(ttl.seconds()))),
+                () -> jedis.eval(compareAndSet, List.of(utf8(key)), List.of(value(expected), value(value), ttl(ttl))),
                 () -> null);
-        return "OK".equals(reply);
+        return isOk(reply);
     }
 
     @Override
     public void delete(String key) {
-        callRepeatable("delete a session (DEL)", () -> jedis.del(key), null);
+        callRepeatable("delete a session (DEL)", () -> jedis.del(utf8(key)), null);
     }
 
     /**
@@ -217,7 +254,7 @@ public final class RedisStore implements CacheStore {
      */
     @Override
     public void putTombstone(String key, Ttl ttl) {
-        callRepeatable("record a logout (SET tombstone)", () -> jedis.set(key, TOMBSTONE, params(ttl)), null);
+        callRepeatable("record a logout (SET tombstone)", () -> jedis.set(utf8(key), tombstone, params(ttl)), null);
     }
 
     /** Repeatable: the repeat writes the same lease, or meets a tombstone. */
@@ -225,8 +262,7 @@ public final class RedisStore implements CacheStore {
     public boolean setUnlessTombstone(String key, String value, Ttl ttl) {
         Object reply = callRepeatable(
                 "store a session unless logged out (EVAL)",
-                () -> jedis.eval(
-                        SET_UNLESS_TOMBSTONE, List.of(key), List.of(TOMBSTONE, value, Long.toString(ttl.seconds()))),
+                () -> jedis.eval(setUnlessTombstone, List.of(utf8(key)), List.of(tombstone, value(value), ttl(ttl))),
                 null);
         return Long.valueOf(1).equals(reply);
     }
@@ -235,7 +271,7 @@ public final class RedisStore implements CacheStore {
     public boolean deleteUnlessTombstone(String key) {
         Object reply = callRepeatable(
                 "invalidate a session unless logged out (EVAL)",
-                () -> jedis.eval(DELETE_UNLESS_TOMBSTONE, List.of(key), List.of(TOMBSTONE)),
+                () -> jedis.eval(deleteUnlessTombstone, List.of(utf8(key)), List.of(tombstone)),
                 null);
         return Long.valueOf(-1).equals(reply);
     }
@@ -245,15 +281,17 @@ public final class RedisStore implements CacheStore {
     public boolean compareValueAndSet(String key, String expected, String value, Ttl ttl) {
         Object reply = callRepeatable(
                 "fill a session in place of its lease (EVAL)",
-                () -> jedis.eval(COMPARE_AND_SET, List.of(key), List.of(expected, value, Long.toString(ttl.seconds()))),
+                () -> jedis.eval(compareAndSet, List.of(utf8(key)), List.of(value(expected), value(value), ttl(ttl))),
                 () -> null);
-        return "OK".equals(reply);
+        return isOk(reply);
     }
 
     @Override
     public void compareValueAndDelete(String key, String expected) {
         callRepeatable(
-                "release a lease (EVAL)", () -> jedis.eval(COMPARE_AND_DELETE, List.of(key), List.of(expected)), null);
+                "release a lease (EVAL)",
+                () -> jedis.eval(compareAndDelete, List.of(utf8(key)), List.of(value(expected))),
+                null);
     }
 
     @Override
