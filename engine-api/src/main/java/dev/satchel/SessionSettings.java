@@ -1,5 +1,6 @@
 package dev.satchel;
 
+import dev.satchel.internal.SensitiveValues;
 import dev.satchel.signing.SigningAlgorithm;
 import dev.satchel.spi.EngineProperties;
 import java.time.Duration;
@@ -93,7 +94,9 @@ public final class SessionSettings {
     private SessionSettings(Builder b) {
         this.engine = b.engine == null ? "db" : b.engine;
         this.secretKey = b.secretKey;
+        SensitiveValues.handled(secretKey);
         this.secretKeyFallbacks = b.secretKeyFallbacks == null ? List.of() : List.copyOf(b.secretKeyFallbacks);
+        secretKeyFallbacks.forEach(SensitiveValues::handled);
         this.cookieName = b.cookieName == null ? "sessionid" : b.cookieName;
         this.cookieAge = b.cookieAge == null ? DEFAULT_COOKIE_AGE : b.cookieAge;
         this.cookieDomain = b.cookieDomain == null || b.cookieDomain.isEmpty() ? null : b.cookieDomain;
