@@ -16,6 +16,28 @@ import org.junit.jupiter.api.Test;
 class SessionSettingsTest {
 
     @Test
+    void conflictPolicy_defaultsToMerge_andIsReadFromProperties() {
+        SessionSettings defaults = SessionSettings.builder().secretKey("k").build();
+        assertEquals(ConflictPolicy.MERGE, defaults.conflictPolicy());
+        assertEquals(5, defaults.conflictRetries());
+        SessionSettings fail = SessionSettings.fromMap(
+                Map.of("satchel.secret-key", "k", "satchel.conflicts", "FAIL", "satchel.conflicts.max-retries", "2"));
+        assertEquals(ConflictPolicy.FAIL, fail.conflictPolicy());
+        assertEquals(2, fail.conflictRetries());
+        SessionConfigurationException e = assertThrows(
+                SessionConfigurationException.class,
+                () -> SessionSettings.fromMap(Map.of(
+                        "satchel.secret-key",
+                        "k",
+                        "satchel.conflicts",
+                        "last-wins",
+                        "satchel.conflicts.max-retries",
+                        "-1")));
+        assertTrue(e.getMessage().contains("satchel.conflicts must be merge, fail or overwrite"), e.getMessage());
+        assertTrue(e.getMessage().contains("satchel.conflicts.max-retries must be between 0 and 100"), e.getMessage());
+    }
+
+    @Test
     void defaults_areDjangos() {
         SessionSettings s = SessionSettings.builder().secretKey("k").build();
         assertEquals("db", s.engine());
