@@ -249,4 +249,50 @@ class SessionSettingsTest {
         assertEquals("sessionid", base.cookieName());
         assertEquals("k", variant.secretKey());
     }
+
+    @Test
+    void partitioned_isOptIn_andReadFromProperties() {
+        assertFalse(SessionSettings.builder().secretKey("k").build().cookiePartitioned());
+        SessionSettings built = SessionSettings.builder()
+                .secretKey("k")
+                .cookieSecure(true)
+                .cookiePartitioned(true)
+                .build();
+        assertTrue(built.cookiePartitioned());
+        assertTrue(built.toBuilder().build().cookiePartitioned(), "a derived variant keeps it");
+        SessionSettings loaded = SessionSettings.fromMap(Map.of(
+                "satchel.secret-key", "k", "satchel.cookie.secure", "true", "satchel.cookie.partitioned", "true"));
+        assertTrue(loaded.cookiePartitioned());
+        assertTrue(loaded.toString().contains("partitioned=true"), loaded.toString());
+    }
+
+    @Test
+    void partitioned_withoutSecure_isRefused_namingBothKeys_withTheOtherProblems() {
+        SessionConfigurationException alone =
+                assertThrows(SessionConfigurationException.class, () -> SessionSettings.builder()
+                        .secretKey("k")
+                        .cookiePartitioned(true)
+                        .build());
+        String m = alone.getMessage();
+        assertTrue(m.contains("satchel.cookie.partitioned") && m.contains("satchel.cookie.secure=true"), m);
+        SessionConfigurationException together = assertThrows(
+                SessionConfigurationException.class,
+                () -> SessionSettings.fromMap(Map.of(
+                        "satchel.secret-key", "k",
+                        "satchel.cookie.partitioned", "true",
+                        "satchel.cookie.same-site", "None")));
+        String both = together.getMessage();
+        assertTrue(both.contains("2 problems"), both);
+        assertTrue(both.contains("satchel.cookie.partitioned") && both.contains("satchel.cookie.same-site"), both);
+        SessionConfigurationException notBoolean = assertThrows(
+                SessionConfigurationException.class,
+                () -> SessionSettings.fromMap(
+                        Map.of("satchel.secret-key", "k", "satchel.cookie.partitioned", "sometimes")));
+        assertTrue(notBoolean.getMessage().contains("satchel.cookie.partitioned"), notBoolean.getMessage());
+        assertFalse(SessionSettings.builder()
+                .secretKey("k")
+                .cookiePartitioned(false)
+                .build()
+                .cookiePartitioned());
+    }
 }
