@@ -2,6 +2,7 @@ package dev.satchel;
 
 import dev.satchel.codec.DecodedSession;
 import dev.satchel.codec.JsonValues;
+import dev.satchel.internal.PythonIsoDateTime;
 import dev.satchel.spi.ConditionalSave;
 import dev.satchel.spi.SaveMode;
 import dev.satchel.spi.SessionEngine;
@@ -9,9 +10,6 @@ import dev.satchel.spi.SessionExpiry;
 import dev.satchel.spi.SessionRecord;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -266,9 +264,15 @@ public final class Session {
         put(EXPIRY_KEY, seconds);
     }
 
-    /** Expires the session at {@code instant} (stored as an ISO-8601 string, as Django 5 does). */
+    /**
+     * Expires the session at {@code instant}, stored as Django 4+ stores {@code set_expiry(datetime)}:
+     * Python's {@code isoformat()} of the UTC instant to the microsecond, such as {@code
+     * 2023-11-14T22:13:20.250000+00:00}.
+     *
+     * @throws IllegalArgumentException outside years 1 to 9999, which Python cannot read
+     */
     public void setExpiry(Instant instant) {
-        put(EXPIRY_KEY, isoFormat(instant));
+        put(EXPIRY_KEY, PythonIsoDateTime.format(instant));
     }
 
     /** Expires the session {@code duration} from now (Django's {@code timedelta}). */
@@ -306,20 +310,6 @@ public final class Session {
 
     private Instant expiryDate(Instant modification, Object expiry) {
         return SessionExpiry.expiryDate(modification, expiry, manager.settings().cookieAge());
-    }
-
-    /** Python's {@code datetime.isoformat()} of an aware UTC instant, to the microsecond. */
-    static String isoFormat(Instant instant) {
-        OffsetDateTime t = instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
-        StringBuilder sb = new StringBuilder(32);
-        sb.append(String.format(
-                "%04d-%02d-%02dT%02d:%02d:%02d",
-                t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond()));
-        int micros = t.getNano() / 1000;
-        if (micros != 0) {
-            sb.append(String.format(".%06d", micros));
-        }
-        return sb.append("+00:00").toString();
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -1,5 +1,6 @@
 package dev.satchel;
 
+import dev.satchel.internal.SensitiveValues;
 import java.security.SecureRandom;
 
 /**
@@ -34,7 +35,9 @@ public final class SessionKeys {
                 }
             }
         }
-        return new String(out);
+        String key = new String(out);
+        SensitiveValues.handled(key);
+        return key;
     }
 
     /**

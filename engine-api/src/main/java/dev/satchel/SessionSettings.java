@@ -1,5 +1,6 @@
 package dev.satchel;
 
+import dev.satchel.internal.SensitiveValues;
 import dev.satchel.signing.SigningAlgorithm;
 import dev.satchel.spi.EngineProperties;
 import java.time.Duration;
@@ -43,6 +44,11 @@ public final class SessionSettings {
     public static final String COOKIE_HTTP_ONLY = "satchel.cookie.http-only";
     /** {@code SESSION_COOKIE_SAMESITE}: Lax, Strict, None, or empty for no attribute. */
     public static final String COOKIE_SAME_SITE = "satchel.cookie.same-site";
+    /**
+     * The {@code Partitioned} cookie attribute (CHIPS), opt-in; requires {@link #COOKIE_SECURE}. Django
+     * has no setting for it yet.
+     */
+    public static final String COOKIE_PARTITIONED = "satchel.cookie.partitioned";
     /** {@code SESSION_SAVE_EVERY_REQUEST}. */
     public static final String SAVE_EVERY_REQUEST = "satchel.save-every-request";
     /** {@code SESSION_EXPIRE_AT_BROWSER_CLOSE}. */
@@ -80,6 +86,7 @@ public final class SessionSettings {
     private final boolean cookieSecure;
     private final boolean cookieHttpOnly;
     private final String cookieSameSite;
+    private final boolean cookiePartitioned;
     private final boolean saveEveryRequest;
     private final boolean expireAtBrowserClose;
     private final String serializer;
@@ -93,7 +100,9 @@ public final class SessionSettings {
     private SessionSettings(Builder b) {
         this.engine = b.engine == null ? "db" : b.engine;
         this.secretKey = b.secretKey;
+        SensitiveValues.handled(secretKey);
         this.secretKeyFallbacks = b.secretKeyFallbacks == null ? List.of() : List.copyOf(b.secretKeyFallbacks);
+        secretKeyFallbacks.forEach(SensitiveValues::handled);
         this.cookieName = b.cookieName == null ? "sessionid" : b.cookieName;
         this.cookieAge = b.cookieAge == null ? DEFAULT_COOKIE_AGE : b.cookieAge;
         this.cookieDomain = b.cookieDomain == null || b.cookieDomain.isEmpty() ? null : b.cookieDomain;
@@ -101,6 +110,7 @@ public final class SessionSettings {
         this.cookieSecure = b.cookieSecure != null && b.cookieSecure;
         this.cookieHttpOnly = b.cookieHttpOnly == null || b.cookieHttpOnly;
         this.cookieSameSite = b.cookieSameSiteSet ? b.cookieSameSite : "Lax";
+        this.cookiePartitioned = b.cookiePartitioned != null && b.cookiePartitioned;
         this.saveEveryRequest = b.saveEveryRequest != null && b.saveEveryRequest;
         this.expireAtBrowserClose = b.expireAtBrowserClose != null && b.expireAtBrowserClose;
         this.serializer = b.serializer == null ? "json" : "json";
@@ -148,6 +158,7 @@ public final class SessionSettings {
                     case COOKIE_SECURE -> b.cookieSecure(parseBoolean(key, value));
                     case COOKIE_HTTP_ONLY -> b.cookieHttpOnly(parseBoolean(key, value));
                     case COOKIE_SAME_SITE -> b.cookieSameSite(value.isEmpty() ? null : value);
+                    case COOKIE_PARTITIONED -> b.cookiePartitioned(parseBoolean(key, value));
                     case SAVE_EVERY_REQUEST -> b.saveEveryRequest(parseBoolean(key, value));
                     case EXPIRE_AT_BROWSER_CLOSE -> b.expireAtBrowserClose(parseBoolean(key, value));
                     case SERIALIZER -> b.serializer(value);
@@ -260,6 +271,15 @@ public final class SessionSettings {
         return Optional.ofNullable(cookieSameSite);
     }
 
+    /**
+     * Whether the cookie carries the {@code Partitioned} attribute (CHIPS), so that a browser blocking
+     * third-party cookies keeps it, in a jar of its own per top-level site, when the application is
+     * embedded in another site.
+     */
+    public boolean cookiePartitioned() {
+        return cookiePartitioned;
+    }
+
     /** Whether every request saves its session and renews the cookie. */
     public boolean saveEveryRequest() {
         return saveEveryRequest;
@@ -330,6 +350,7 @@ public final class SessionSettings {
         b.cookieHttpOnly = cookieHttpOnly;
         b.cookieSameSite = cookieSameSite;
         b.cookieSameSiteSet = true;
+        b.cookiePartitioned = cookiePartitioned;
         b.saveEveryRequest = saveEveryRequest;
         b.expireAtBrowserClose = expireAtBrowserClose;
         b.serializer = serializer;
@@ -348,7 +369,8 @@ public final class SessionSettings {
         return "SessionSettings{engine=" + engine + ", secretKey=<hidden>, fallbacks=" + secretKeyFallbacks.size()
                 + ", cookieName=" + cookieName + ", cookieAge=" + cookieAge + ", cookieDomain=" + cookieDomain
                 + ", cookiePath=" + cookiePath + ", secure=" + cookieSecure + ", httpOnly=" + cookieHttpOnly
-                + ", sameSite=" + cookieSameSite + ", saveEveryRequest=" + saveEveryRequest
+                + ", sameSite=" + cookieSameSite + ", partitioned=" + cookiePartitioned + ", saveEveryRequest="
+                + saveEveryRequest
                 + ", expireAtBrowserClose=" + expireAtBrowserClose + ", conflicts=" + conflictPolicy + "/"
                 + conflictRetries + ", engineKeys=" + engineProperties.keySet()
                 + "}";
@@ -370,6 +392,7 @@ public final class SessionSettings {
         private Boolean cookieHttpOnly;
         private String cookieSameSite;
         private boolean cookieSameSiteSet;
+        private Boolean cookiePartitioned;
         private Boolean saveEveryRequest;
         private Boolean expireAtBrowserClose;
         private String serializer;
@@ -463,6 +486,13 @@ public final class SessionSettings {
             once(COOKIE_SAME_SITE, cookieSameSiteSet ? String.valueOf(cookieSameSite) : null);
             this.cookieSameSite = sameSite;
             this.cookieSameSiteSet = true;
+            return this;
+        }
+
+        /** Whether the cookie is Partitioned (CHIPS; default false); requires a Secure cookie. */
+        public Builder cookiePartitioned(boolean partitioned) {
+            once(COOKIE_PARTITIONED, cookiePartitioned);
+            this.cookiePartitioned = partitioned;
             return this;
         }
 
@@ -582,6 +612,10 @@ public final class SessionSettings {
                     found.add(COOKIE_SAME_SITE + "=None requires " + COOKIE_SECURE
                             + "=true: browsers reject SameSite=None cookies that are not Secure");
                 }
+            }
+            if (cookiePartitioned != null && cookiePartitioned && !secure) {
+                found.add(COOKIE_PARTITIONED + "=true requires " + COOKIE_SECURE
+                        + "=true: browsers reject Partitioned cookies that are not Secure");
             }
             if (name.startsWith("__Host-") && (!secure || hasDomain || !path.equals("/"))) {
                 found.add(COOKIE_NAME + " \"" + name + "\" uses the __Host- prefix, which requires " + COOKIE_SECURE

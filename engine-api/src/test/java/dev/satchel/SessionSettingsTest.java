@@ -16,6 +16,28 @@ import org.junit.jupiter.api.Test;
 class SessionSettingsTest {
 
     @Test
+    void conflictPolicy_defaultsToMerge_andIsReadFromProperties() {
+        SessionSettings defaults = SessionSettings.builder().secretKey("k").build();
+        assertEquals(ConflictPolicy.MERGE, defaults.conflictPolicy());
+        assertEquals(5, defaults.conflictRetries());
+        SessionSettings fail = SessionSettings.fromMap(
+                Map.of("satchel.secret-key", "k", "satchel.conflicts", "FAIL", "satchel.conflicts.max-retries", "2"));
+        assertEquals(ConflictPolicy.FAIL, fail.conflictPolicy());
+        assertEquals(2, fail.conflictRetries());
+        SessionConfigurationException e = assertThrows(
+                SessionConfigurationException.class,
+                () -> SessionSettings.fromMap(Map.of(
+                        "satchel.secret-key",
+                        "k",
+                        "satchel.conflicts",
+                        "last-wins",
+                        "satchel.conflicts.max-retries",
+                        "-1")));
+        assertTrue(e.getMessage().contains("satchel.conflicts must be merge, fail or overwrite"), e.getMessage());
+        assertTrue(e.getMessage().contains("satchel.conflicts.max-retries must be between 0 and 100"), e.getMessage());
+    }
+
+    @Test
     void defaults_areDjangos() {
         SessionSettings s = SessionSettings.builder().secretKey("k").build();
         assertEquals("db", s.engine());
@@ -226,5 +248,51 @@ class SessionSettingsTest {
         assertEquals("other", variant.cookieName());
         assertEquals("sessionid", base.cookieName());
         assertEquals("k", variant.secretKey());
+    }
+
+    @Test
+    void partitioned_isOptIn_andReadFromProperties() {
+        assertFalse(SessionSettings.builder().secretKey("k").build().cookiePartitioned());
+        SessionSettings built = SessionSettings.builder()
+                .secretKey("k")
+                .cookieSecure(true)
+                .cookiePartitioned(true)
+                .build();
+        assertTrue(built.cookiePartitioned());
+        assertTrue(built.toBuilder().build().cookiePartitioned(), "a derived variant keeps it");
+        SessionSettings loaded = SessionSettings.fromMap(Map.of(
+                "satchel.secret-key", "k", "satchel.cookie.secure", "true", "satchel.cookie.partitioned", "true"));
+        assertTrue(loaded.cookiePartitioned());
+        assertTrue(loaded.toString().contains("partitioned=true"), loaded.toString());
+    }
+
+    @Test
+    void partitioned_withoutSecure_isRefused_namingBothKeys_withTheOtherProblems() {
+        SessionConfigurationException alone =
+                assertThrows(SessionConfigurationException.class, () -> SessionSettings.builder()
+                        .secretKey("k")
+                        .cookiePartitioned(true)
+                        .build());
+        String m = alone.getMessage();
+        assertTrue(m.contains("satchel.cookie.partitioned") && m.contains("satchel.cookie.secure=true"), m);
+        SessionConfigurationException together = assertThrows(
+                SessionConfigurationException.class,
+                () -> SessionSettings.fromMap(Map.of(
+                        "satchel.secret-key", "k",
+                        "satchel.cookie.partitioned", "true",
+                        "satchel.cookie.same-site", "None")));
+        String both = together.getMessage();
+        assertTrue(both.contains("2 problems"), both);
+        assertTrue(both.contains("satchel.cookie.partitioned") && both.contains("satchel.cookie.same-site"), both);
+        SessionConfigurationException notBoolean = assertThrows(
+                SessionConfigurationException.class,
+                () -> SessionSettings.fromMap(
+                        Map.of("satchel.secret-key", "k", "satchel.cookie.partitioned", "sometimes")));
+        assertTrue(notBoolean.getMessage().contains("satchel.cookie.partitioned"), notBoolean.getMessage());
+        assertFalse(SessionSettings.builder()
+                .secretKey("k")
+                .cookiePartitioned(false)
+                .build()
+                .cookiePartitioned());
     }
 }

@@ -2,6 +2,7 @@ package dev.satchel.auth;
 
 import dev.satchel.Session;
 import dev.satchel.SessionSettings;
+import dev.satchel.internal.SensitiveValues;
 import dev.satchel.signing.SaltedHmac;
 import dev.satchel.signing.SigningAlgorithm;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,10 @@ public final class SessionAuth {
 
     /** The session auth hash of a stored password hash (64 lower-case hex characters). */
     public String sessionAuthHash(String passwordHash) {
-        return HexFormat.of().formatHex(current.digest(passwordHash.getBytes(StandardCharsets.UTF_8)));
+        SensitiveValues.handled(passwordHash);
+        String hash = HexFormat.of().formatHex(current.digest(passwordHash.getBytes(StandardCharsets.UTF_8)));
+        SensitiveValues.handled(hash);
+        return hash;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.satchel.BadSignatureException;
 import dev.satchel.MalformedPayloadException;
 import dev.satchel.SessionConfigurationException;
 import dev.satchel.internal.DjangoBase64;
+import dev.satchel.internal.SensitiveValues;
 import dev.satchel.internal.StrictUtf8;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -97,7 +98,9 @@ public final class Signer {
      * @throws IllegalArgumentException if the value holds an unpaired surrogate
      */
     public String sign(String value) {
-        return value + separator + signature(value);
+        String signed = value + separator + signature(value);
+        SensitiveValues.handled(signed);
+        return signed;
     }
 
     /**

@@ -1,17 +1,17 @@
 package dev.satchel.spi;
 
+import dev.satchel.internal.PythonIsoDateTime;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 
 /**
  * Django's expiry rule, for engines that must work out a session's expiry from its data (the file
  * engine reading a Django-written file, the cookie engine): {@code _session_expiry} holds seconds
- * counted from the last modification (0 or absent: the cookie age) or an ISO-8601 instant.
+ * counted from the last modification (0 or absent: the cookie age) or an ISO-8601 instant (Django
+ * 4+'s {@code set_expiry(datetime)}). A value that is neither (a malformed string, a list) is
+ * ignored, so the cookie age applies: a bad value never fails a load and never makes a session
+ * outlive the configured policy.
  */
 public final class SessionExpiry {
     private SessionExpiry() {}
@@ -87,18 +87,13 @@ public final class SessionExpiry {
         return cookieAge.getSeconds();
     }
 
-    /** Reads what Python's {@code datetime.fromisoformat} reads; a naive value is taken as UTC. */
+    /**
+     * Reads what Python 3.11's {@code datetime.fromisoformat} reads (see {@link PythonIsoDateTime}
+     * for the exact forms); a value without an offset is taken as UTC. Returns {@code null} for
+     * anything else, which the expiry rules above then ignore: the cookie age applies, where Django
+     * would raise on every request of that session.
+     */
     public static Instant parseIso(String text) {
-        String s =
-                text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
-        try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e2) {
-                return null;
-            }
-        }
+        return PythonIsoDateTime.parse(text);
     }
 }

@@ -15,12 +15,25 @@ import java.util.Optional;
  * @param secure whether Secure is set
  * @param httpOnly whether HttpOnly is set
  * @param sameSite the SameSite value as configured (case kept), or {@code null} for none
+ * @param partitioned whether the Partitioned attribute (CHIPS) is set
  */
 public record SessionCookieSpec(
-        String name, String domain, String path, boolean secure, boolean httpOnly, String sameSite) {
+        String name,
+        String domain,
+        String path,
+        boolean secure,
+        boolean httpOnly,
+        String sameSite,
+        boolean partitioned) {
     public SessionCookieSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(path, "path");
+    }
+
+    /** A cookie without the Partitioned attribute, the only kind Django 6.1 and earlier write. */
+    public SessionCookieSpec(
+            String name, String domain, String path, boolean secure, boolean httpOnly, String sameSite) {
+        this(name, domain, path, secure, httpOnly, sameSite, false);
     }
 
     /** The cookie described by the settings (already checked for insecure combinations). */
@@ -31,7 +44,8 @@ public record SessionCookieSpec(
                 settings.cookiePath(),
                 settings.cookieSecure(),
                 settings.cookieHttpOnly(),
-                settings.cookieSameSite().orElse(null));
+                settings.cookieSameSite().orElse(null),
+                settings.cookiePartitioned());
     }
 
     /** The Domain attribute, if any. */

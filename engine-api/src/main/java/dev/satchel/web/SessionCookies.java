@@ -1,5 +1,7 @@
 package dev.satchel.web;
 
+import dev.satchel.internal.SensitiveValues;
+
 /**
  * Reads the session cookie out of a raw {@code Cookie} header as Django's {@code parse_cookie} does:
  * chunks split on {@code ;}, name and value trimmed, and when the name appears more than once the
@@ -26,7 +28,9 @@ public final class SessionCookies {
      * {@code null} (as in Django, a malformed last duplicate is not replaced by an earlier one).
      */
     public static String find(String header, String name) {
-        return acceptable(lastRawValue(header, name));
+        String value = acceptable(lastRawValue(header, name));
+        SensitiveValues.handled(value);
+        return value;
     }
 
     /** Whether {@code header} holds a cookie named {@code name} at all, well-formed or not. */

@@ -7,9 +7,10 @@ import java.util.Locale;
 
 /**
  * Renders {@code Set-Cookie} header values exactly as Django does (Python's {@code Morsel}): the
- * attributes in the order Domain, expires, HttpOnly, Max-Age, Path, SameSite, Secure, dates in RFC
- * 1123 form, and the deletion cookie {@code name=""; expires=Thu, 01 Jan 1970 00:00:00 GMT;
- * Max-Age=0} without HttpOnly.
+ * attributes in Morsel's order, sorted by name (Domain, expires, HttpOnly, Max-Age, Partitioned,
+ * Path, SameSite, Secure; Partitioned where Python 3.14's Morsel puts it), dates in RFC 1123 form,
+ * and the deletion cookie {@code name=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0} without
+ * HttpOnly.
  */
 public final class SetCookieHeader {
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
@@ -41,6 +42,9 @@ public final class SetCookieHeader {
         if (maxAgeSeconds != null) {
             sb.append("; Max-Age=").append(maxAgeSeconds);
         }
+        if (spec.partitioned()) {
+            sb.append("; Partitioned");
+        }
         sb.append("; Path=").append(spec.path());
         if (spec.sameSite() != null) {
             sb.append("; SameSite=").append(spec.sameSite());
@@ -53,7 +57,9 @@ public final class SetCookieHeader {
 
     /**
      * The cookie that tells the browser to drop the session cookie. It is Secure when the name has a
-     * {@code __Secure-}/{@code __Host-} prefix or SameSite is None, as browsers require.
+     * {@code __Secure-}/{@code __Host-} prefix, SameSite is None or the cookie is Partitioned, as
+     * browsers require; and Partitioned when the cookie is, since a browser removes a partitioned
+     * cookie only on a partitioned deletion cookie.
      */
     public static String delete(SessionCookieSpec spec) {
         StringBuilder sb = new StringBuilder(96);
@@ -61,12 +67,17 @@ public final class SetCookieHeader {
         if (spec.domain() != null) {
             sb.append("; Domain=").append(spec.domain());
         }
-        sb.append("; expires=").append(EPOCH).append("; Max-Age=0; Path=").append(spec.path());
+        sb.append("; expires=").append(EPOCH).append("; Max-Age=0");
+        if (spec.partitioned()) {
+            sb.append("; Partitioned");
+        }
+        sb.append("; Path=").append(spec.path());
         if (spec.sameSite() != null) {
             sb.append("; SameSite=").append(spec.sameSite());
         }
         boolean prefixed = spec.name().startsWith("__Secure-") || spec.name().startsWith("__Host-");
-        if (prefixed || (spec.sameSite() != null && spec.sameSite().equalsIgnoreCase("none"))) {
+        boolean sameSiteNone = spec.sameSite() != null && spec.sameSite().equalsIgnoreCase("none");
+        if (prefixed || sameSiteNone || spec.partitioned()) {
             sb.append("; Secure");
         }
         return sb.toString();

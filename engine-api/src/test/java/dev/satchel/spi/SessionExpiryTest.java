@@ -50,4 +50,49 @@ class SessionExpiryTest {
         assertNull(SessionExpiry.parseIso("yesterday"));
         assertEquals(T.plus(AGE), SessionExpiry.expiryDate(T, "yesterday", AGE));
     }
+
+    @Test
+    void bothOfDjangosForms_areRead() {
+        // set_expiry(600) stores the int; Django 4+'s set_expiry(datetime) stores datetime.isoformat().
+        assertEquals(T.plusSeconds(600), SessionExpiry.expiryDate(T, 600L, AGE));
+        assertEquals(600, SessionExpiry.expiryAge(T.plusSeconds(5), 600L, AGE));
+        Instant at = Instant.parse("2023-11-14T22:23:20.000001Z");
+        for (String written : new String[] {
+            "2023-11-14T22:23:20.000001+00:00", "2023-11-14T23:23:20.000001+01:00", "2023-11-14T22:23:20.000001Z"
+        }) {
+            assertEquals(at, SessionExpiry.expiryDate(T, written, AGE), written);
+            assertEquals(599, SessionExpiry.expiryAge(T.plusMillis(750), written, AGE), written);
+        }
+        assertEquals(
+                Instant.parse("2023-11-14T22:23:20Z"), SessionExpiry.expiryDate(T, "2023-11-14T22:23:20+00:00", AGE));
+    }
+
+    /**
+     * A string Python's {@code fromisoformat} cannot read makes Django raise on every request of that
+     * session; Satchel ignores it instead: the session keeps the cookie age counted from its last
+     * modification, so a bad value never crashes a load and never extends a session past the policy.
+     */
+    @Test
+    void malformedExpiryStrings_areIgnored_theCookieAgeApplies() {
+        for (Object bad : new Object[] {
+            "",
+            "yesterday",
+            "2023-02-30T00:00:00",
+            "2023-11-14T24:00:00+00:00",
+            "2023-11-14T22:14:20+24:00",
+            "2023-11-14T22:14:20z",
+            "+2023-11-14T22:14:20",
+            "10000-01-01T00:00:00",
+            "2023-11-14T22:14:20." + "9".repeat(100_000) + "!",
+            "x".repeat(1 << 20),
+            java.util.List.of("2023-11-14T22:14:20+00:00"),
+            java.util.Map.of("at", 1L)
+        }) {
+            String label =
+                    String.valueOf(bad).length() > 40 ? String.valueOf(bad).substring(0, 40) : String.valueOf(bad);
+            assertEquals(T.plus(AGE), SessionExpiry.expiryDate(T, bad, AGE), label);
+            assertEquals(AGE.getSeconds(), SessionExpiry.expiryAge(T.plusSeconds(7), bad, AGE), label);
+            assertFalse(SessionExpiry.isZero(bad), label);
+        }
+    }
 }

@@ -51,13 +51,18 @@ class CacheKeyVectorTest {
             }
             checked++;
         }
-        assertEquals(6, checked);
+        assertEquals(keys.get("cases").size(), checked);
+        assertTrue(checked > 0, "no cache key case in " + DjangoVectors.source());
     }
 
     @Test
     void memcachedKeyRule_matchesDjangoForEveryCandidate() {
         JsonNode candidates = DjangoVectors.load("session_keys.json").get("candidates");
         int checked = 0;
+        int inFile = 0;
+        for (JsonNode c : candidates) {
+            inFile += c.hasNonNull("memcached_final_key") ? 1 : 0;
+        }
         try (CacheSessionEngine e = engine("", 1, CacheSessionEngine.LOGICAL_PREFIX)) {
             for (JsonNode c : candidates) {
                 JsonNode finalKey = c.get("memcached_final_key");
@@ -79,7 +84,8 @@ class CacheKeyVectorTest {
                 checked++;
             }
         }
-        assertTrue(checked >= 10, "checked " + checked);
+        assertEquals(inFile, checked, "every candidate with a memcached key");
+        assertTrue(checked > 0, "no memcached key candidate in " + DjangoVectors.source());
     }
 
     @Test

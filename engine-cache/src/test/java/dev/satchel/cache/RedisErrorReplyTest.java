@@ -199,7 +199,9 @@ class RedisErrorReplyTest {
             admin.configSet("replica-serve-stale-data", "no");
             admin.replicaof("127.0.0.1", Servers.freePort()); // nothing listens there
             loadRaises(sessions, key, "MASTERDOWN");
-            saveRaises(session, "READONLY"); // a replica refuses writes with READONLY before MASTERDOWN
+            // The save of a loaded session is the conditional EVAL, whose first step is a read: a
+            // replica without its master refuses it with MASTERDOWN (a plain SET would get READONLY).
+            saveRaises(session, "MASTERDOWN");
             admin.replicaofNoOne();
             intactAndWritable(sessions, key);
         }

@@ -84,7 +84,12 @@ class DjangoSqliteVectorTest {
                 Map<String, Object> data = engine.codec().decode(record.data()).data();
                 assertEquals(expected, json(ctx, data), row.get("id").asText());
             }
-            assertEquals(2, live);
+            long liveInFile = 0;
+            for (JsonNode row : DB.get("rows")) {
+                liveInFile += row.get("loaded_at_now_json_text").asText().equals("{}") ? 0 : 1;
+            }
+            assertEquals(liveInFile, live, "rows Django still loads at meta.now");
+            assertTrue(live > 0, "no live row in " + DjangoVectors.source());
         }
         List<String> schema = new ArrayList<>();
         try (Connection c = TestDb.connect(url);

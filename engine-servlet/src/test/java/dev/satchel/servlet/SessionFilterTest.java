@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.satchel.ConflictPolicy;
 import dev.satchel.Session;
 import dev.satchel.SessionManager;
 import dev.satchel.SessionSettings;
@@ -30,6 +31,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.Test;
 class SessionFilterTest {
     private static Server server;
     private static SessionManager sessions;
+    private static SessionManager failing;
     private static InMemorySessionEngine engine;
     private static String base;
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -92,6 +95,16 @@ class SessionFilterTest {
                     session.put("num_visits", 99L);
                     resp.getWriter().print("done");
                 }
+                case "/concurrent-change" -> {
+                    session.get("num_visits");
+                    // Another request of the same user saves its own change while this one runs.
+                    Session other = sessions.session(session.getSessionKey());
+                    other.put("other_tab", true);
+                    other.put("other_changes", (Long) other.getOrDefault("other_changes", 0L) + 1);
+                    other.save();
+                    session.put("num_visits", 7L);
+                    resp.getWriter().print("done");
+                }
                 default -> resp.sendError(404);
             }
         }
@@ -115,7 +128,23 @@ class SessionFilterTest {
         context.setContextPath("/");
         context.addFilter(new FilterHolder(new SessionFilter(sessions)), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new App()), "/app/*");
-        server.setHandler(context);
+        // Two more apps over the same store whose saves fail on a conflict: one answers the default
+        // 409, one a status of its own.
+        failing = SessionManager.builder(SessionSettings.builder()
+                        .secretKey("servlet-test-secret")
+                        .conflictPolicy(ConflictPolicy.FAIL)
+                        .build())
+                .engine(ctx -> engine)
+                .build();
+        ServletContextHandler strict = new ServletContextHandler();
+        strict.setContextPath("/strict");
+        strict.addFilter(new FilterHolder(new SessionFilter(failing)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        strict.addServlet(new ServletHolder(new App()), "/app/*");
+        ServletContextHandler custom = new ServletContextHandler();
+        custom.setContextPath("/custom");
+        custom.addFilter(new FilterHolder(new SessionFilter(failing, 503)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        custom.addServlet(new ServletHolder(new App()), "/app/*");
+        server.setHandler(new ContextHandlerCollection(context, strict, custom));
         server.start();
         base = "http://127.0.0.1:" + connector.getLocalPort();
     }
@@ -258,6 +287,25 @@ class SessionFilterTest {
             assertEquals(200, r.statusCode(), header.length() > 40 ? header.length() + " chars" : header);
             assertEquals("null", r.body());
         }
+    }
+
+    @Test
+    void aConcurrentChange_isMergedByDefault_andAnswers409WhenThePolicyIsFail() throws Exception {
+        String key = cookieValue(get("/app/count", null));
+        HttpResponse<String> merged = get("/app/concurrent-change", "sessionid=" + key);
+        assertEquals(200, merged.statusCode());
+        assertEquals(7L, sessions.session(key).get("num_visits"), "this request's change");
+        assertEquals(Boolean.TRUE, sessions.session(key).get("other_tab"), "the other request's change survives");
+
+        String strictKey = cookieValue(get("/app/count", null));
+        HttpResponse<String> refused = get("/strict/app/concurrent-change", "sessionid=" + strictKey);
+        assertEquals(409, refused.statusCode(), "satchel.conflicts=fail: the filter answers 409");
+        assertTrue(refused.headers().firstValue("Set-Cookie").isEmpty());
+        assertEquals(1L, sessions.session(strictKey).get("num_visits"), "nothing of the refused save was stored");
+        assertEquals(Boolean.TRUE, sessions.session(strictKey).get("other_tab"));
+
+        HttpResponse<String> custom = get("/custom/app/concurrent-change", "sessionid=" + strictKey);
+        assertEquals(503, custom.statusCode(), "the conflict status is configurable");
     }
 
     @Test

@@ -64,6 +64,10 @@ final class RedisReplies {
     /** The error code: the reply's first word ({@code BUSY}, {@code OOM}, ...), upper case. */
     static String code(JedisException e) {
         String message = e.getMessage() == null ? "" : e.getMessage().strip();
+        if (message.startsWith("ERR The user executing the script can't run this command")) {
+            // An ACL refusal inside a script (the conditional save) comes back as ERR, not NOPERM.
+            return "NOPERM";
+        }
         int space = message.indexOf(' ');
         String first = space < 0 ? message : message.substring(0, space);
         return first.isEmpty() ? "ERR" : first.toUpperCase(Locale.ROOT);

@@ -7,6 +7,7 @@ import dev.satchel.codec.DecodedSession;
 import dev.satchel.codec.SessionCodec;
 import dev.satchel.codec.SessionSerializer;
 import dev.satchel.internal.DjangoBase64;
+import dev.satchel.internal.SensitiveValues;
 import dev.satchel.internal.ZlibCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -122,7 +123,9 @@ public final class EncryptedCookieCodec implements SessionCodec {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
-        return header(current) + DjangoBase64.encode(blob);
+        String encoded = header(current) + DjangoBase64.encode(blob);
+        SensitiveValues.handled(encoded);
+        return encoded;
     }
 
     @Override

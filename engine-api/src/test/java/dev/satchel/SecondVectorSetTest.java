@@ -1,0 +1,18 @@
+package dev.satchel;
+
+import dev.satchel.testing.SecondVectorSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * This module's vector tests pass on a second vector set that real Django made with another key,
+ * clock and view arguments ({@link SecondVectorSet}): they read every expectation from the files.
+ */
+class SecondVectorSetTest {
+    @Test
+    void vectorTestsPassOnASecondDjangoSet() {
+        SecondVectorSet.requirePasses(
+                "dev.satchel.codec.JsonSerializerVectorTest",
+                "dev.satchel.signing.SigningVectorTest",
+                "dev.satchel.SessionKeysTest");
+    }
+}
