@@ -1,11 +1,11 @@
 package dev.satchel.db;
 
-import dev.satchel.codec.SessionCodec;
+import dev.satchel.spi.ConditionalSave;
 import dev.satchel.spi.EngineContext;
-import dev.satchel.spi.SaveMode;
+import dev.satchel.spi.ExpiredSessionSweeper;
 import dev.satchel.spi.SessionEngine;
 import dev.satchel.spi.SessionEngineProvider;
-import dev.satchel.spi.SessionRecord;
+import dev.satchel.tck.ForwardingSessionEngine;
 import dev.satchel.tck.InMemorySessionEngine;
 import java.util.Optional;
 
@@ -23,36 +23,20 @@ public final class NoSweeperTestEngineProvider implements SessionEngineProvider 
 
     @Override
     public SessionEngine create(EngineContext context) {
-        InMemorySessionEngine store = new InMemorySessionEngine(context);
-        return new SessionEngine() {
+        return new ForwardingSessionEngine(new InMemorySessionEngine(context)) {
             @Override
             public String name() {
                 return NAME;
             }
 
             @Override
-            public SessionCodec codec() {
-                return store.codec();
+            public Optional<ConditionalSave> conditionalSave() {
+                return Optional.empty();
             }
 
             @Override
-            public Optional<SessionRecord> load(String key) {
-                return store.load(key);
-            }
-
-            @Override
-            public String save(String key, SessionRecord record, SaveMode mode) {
-                return store.save(key, record, mode);
-            }
-
-            @Override
-            public boolean exists(String key) {
-                return store.exists(key);
-            }
-
-            @Override
-            public void delete(String key) {
-                store.delete(key);
+            public Optional<ExpiredSessionSweeper> sweeper() {
+                return Optional.empty();
             }
         };
     }
