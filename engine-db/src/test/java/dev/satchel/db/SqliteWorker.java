@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * A child process for {@link SqliteProcessTest}, writing to a SQLite file another process also
- * uses. Prints one line per save after it returned: {@code ack <key> <writer> <version>}.
+ * uses. Prints one line per save after it returned: {@code ack <key> <writer> <version>}; in crash mode
+ * also one line before each save starts: {@code begin <key> crash <version>}.
  *
  * <ul>
  *   <li>{@code crash <url> <key> <first-version>}: saves ever larger versions of one session until killed;
@@ -30,6 +31,7 @@ public final class SqliteWorker {
         if (args[0].equals("crash")) {
             String key = args[2];
             for (long version = Long.parseLong(args[3]); ; version++) {
+                out.println("begin " + key + " crash " + version);
                 engine.save(key, record(engine, "crash", version, 8_000), SaveMode.UPDATE);
                 out.println("ack " + key + " crash " + version);
             }
