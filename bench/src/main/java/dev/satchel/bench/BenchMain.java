@@ -1,6 +1,5 @@
 package dev.satchel.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
@@ -9,12 +8,15 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -23,73 +25,109 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the whole benchmark and writes the report: {@code java -jar satchel-bench.jar [--full]
- * [--embedded-only] [--out DIR] [--report-only DIR]}.
+ * Runs the benchmark and writes the report: {@code java -jar satchel-bench.jar [--full] [--servers]
+ * [--only CELL] [--out DIR] [--report-only DIR]}.
  *
- * <p>Quick mode (the default) measures the embedded engines plus every engine whose servers answer
- * on loopback, with short iterations; {@code --full} measures every payload and operation at 1 and 4
- * threads with longer iterations and a million-session expiry sweep.
+ * <p>Every ratio rests on paired cells ({@link PairedBenchmark}): Satchel and what it is compared with
+ * take turns in short iterations of the same JVM, in several JVMs. Quick mode (the default) measures
+ * the headline cells of the embedded engines; {@code --full} every cell of every engine whose server
+ * answers, with latency, allocation, the codec, the concurrency measurements and a million-session
+ * sweep.
  */
 public final class BenchMain {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private BenchMain() {}
 
-    /** What a run measures and for how long. */
+    /**
+     * What a run measures and for how long. Every paired cell runs {@code forks} JVMs, each with
+     * {@code warmups} then {@code measurements} iterations of {@code iteration}, alternating sides.
+     */
     public record Plan(
             String mode,
             Set<EngineType> engines,
+            Set<PeerType> peers,
             int forks,
             int warmups,
-            TimeValue warmupTime,
+            TimeValue iteration,
             int measurements,
-            TimeValue measurementTime,
-            boolean allPayloadsAllOperations,
+            List<PairedPlan.Group> groups,
+            boolean extras,
             int expirySessions) {
 
-        static Plan quick(Set<EngineType> engines) {
+        public Plan {
+            if (warmups % 2 != 0 || measurements % 2 != 0) {
+                throw new IllegalArgumentException("warm-ups and measurements come in pairs: use even counts");
+            }
+        }
+
+        static Plan quick(Set<EngineType> engines, Set<PeerType> peers) {
             return new Plan(
                     "quick",
                     engines,
-                    1,
-                    1,
-                    TimeValue.milliseconds(500),
-                    5,
+                    peers,
+                    2,
+                    4,
                     TimeValue.milliseconds(200),
+                    12,
+                    PairedPlan.quick(engines, peers),
                     false,
                     100_000);
         }
 
-        static Plan full(Set<EngineType> engines) {
-            // Sized to finish in about 45 minutes on 2 cores with every server present.
-            return new Plan("full", engines, 1, 2, TimeValue.seconds(1), 5, TimeValue.seconds(1), true, 1_000_000);
+        static Plan full(Set<EngineType> engines, Set<PeerType> peers) {
+            return new Plan(
+                    "full",
+                    engines,
+                    peers,
+                    3,
+                    4,
+                    TimeValue.milliseconds(250),
+                    16,
+                    PairedPlan.full(engines, peers),
+                    true,
+                    1_000_000);
+        }
+
+        static Plan only(Set<EngineType> engines, Set<PeerType> peers, PairedPlan.Group cell) {
+            return new Plan("only", engines, peers, 3, 4, TimeValue.milliseconds(250), 16, List.of(cell), false, 0);
+        }
+
+        /** The cells this plan measures, in order. */
+        public List<PairedResults.Cell> cells() {
+            List<PairedResults.Cell> all = new ArrayList<>();
+            groups.forEach(g -> all.addAll(g.cells()));
+            return all;
         }
     }
 
     public static void main(String[] args) throws Exception {
         boolean full = false;
-        boolean embeddedOnly = false;
+        boolean servers = false;
         boolean parallelOnly = false;
+        String only = null;
         Path out = null;
         Path reportOnly = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--full" -> full = true;
                 case "--quick" -> full = false;
-                case "--embedded-only" -> embeddedOnly = true;
+                case "--servers" -> servers = true;
+                case "--embedded-only" -> servers = false;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--report-only" -> reportOnly = Path.of(args[++i]);
                 case "--only" -> {
                     String what = i + 1 < args.length ? args[++i] : "";
-                    if (!what.equals("parallel")) {
-                        System.err.println("--only knows one measurement: parallel (not \"" + what + "\")");
-                        System.exit(2);
+                    if (what.equals("parallel")) {
+                        parallelOnly = true;
+                    } else {
+                        only = what;
                     }
-                    parallelOnly = true;
                 }
                 default -> {
-                    System.err.println("usage: satchel-bench [--full] [--embedded-only] [--only parallel] [--out DIR]"
-                            + " [--report-only DIR]");
+                    System.err.println(
+                            "usage: satchel-bench [--full] [--servers] [--only parallel|'<engine> <operation>"
+                                    + " [against] [payload] [N t]'] [--out DIR] [--report-only DIR]");
                     System.exit(2);
                 }
             }
@@ -98,16 +136,34 @@ public final class BenchMain {
             Report.write(reportOnly);
             return;
         }
+        PairedPlan.Group onlyCell = null;
+        if (only != null) {
+            try {
+                onlyCell = PairedPlan.only(only);
+            } catch (IllegalArgumentException e) {
+                System.err.println("--only '" + only + "': " + e.getMessage());
+                System.exit(2);
+            }
+        }
+        // Quick mode keeps to the embedded engines unless asked (--servers); full mode and --only take
+        // every engine whose servers answer.
+        boolean withServers = servers || full || parallelOnly || onlyCell != null;
         Set<EngineType> engines = EnumSet.noneOf(EngineType.class);
         for (EngineType t : EngineType.values()) {
             if (t.embedded()) {
                 engines.add(t);
-            } else if (embeddedOnly) {
-                System.out.println("skipping " + t + " (--embedded-only)");
+            } else if (!withServers) {
+                System.out.println("skipping " + t + " (quick mode: embedded engines; add --servers)");
             } else if (t.available()) {
                 engines.add(t);
             } else {
                 System.out.println("skipping " + t + ": its server does not answer on " + t.label());
+            }
+        }
+        Set<PeerType> peers = EnumSet.noneOf(PeerType.class);
+        for (PeerType p : PeerType.values()) {
+            if (engines.contains(p.satchel()) && (p.embedded() || p.available())) {
+                peers.add(p);
             }
         }
         if (parallelOnly) {
@@ -116,34 +172,45 @@ public final class BenchMain {
                     out != null ? out : Path.of("bench", "reports", LocalDate.now(ZoneOffset.UTC) + "-parallel"));
             return;
         }
-        Plan plan = full ? Plan.full(engines) : Plan.quick(engines);
+        Plan plan = onlyCell != null
+                ? Plan.only(engines, peers, onlyCell)
+                : full ? Plan.full(engines, peers) : Plan.quick(engines, peers);
         if (out == null) {
             out = Path.of("bench", "reports", LocalDate.now(ZoneOffset.UTC) + "-" + plan.mode());
         }
         Files.createDirectories(out);
         long started = System.nanoTime();
-        System.out.println("Satchel benchmark, " + plan.mode() + " mode, engines " + engines + " -> " + out);
+        System.out.println(
+                "Satchel benchmark, " + plan.mode() + " mode, engines " + engines + ", peers " + peers + " -> " + out);
 
         Machine.describe(engines).write(out.resolve("machine.json"));
-        runJmh(plan, out);
-        RoundTrips.measure(engines, out.resolve("roundtrips.json"));
-        Expiry.measure(plan, out.resolve("expiry.json"));
-        if (full) {
-            concurrent(engines, out);
+        runPaired(plan, out);
+        if (onlyCell == null) {
+            if (plan.extras()) {
+                runLatency(plan, out);
+                runCodec(plan, out);
+            }
+            RoundTrips.measure(engines, out.resolve("roundtrips.json"));
+            Expiry.measure(plan, out.resolve("expiry.json"));
+            if (full) {
+                concurrent(engines, out);
+            }
+            DjangoReference.measure(plan, out.resolve("django.json"));
         }
-        DjangoReference.measure(plan, out.resolve("django.json"));
         Files.writeString(
                 out.resolve("run.json"),
                 JSON.writeValueAsString(Map.of(
                         "mode", plan.mode(),
+                        "command",
+                                onlyCell != null
+                                        ? "scripts/bench --only '" + only + "'"
+                                        : "scripts/bench" + (full ? " --full" : servers ? " --servers" : ""),
                         "seconds", (System.nanoTime() - started) / 1_000_000_000L,
                         "engines", engines.stream().map(Enum::name).collect(Collectors.toList()),
                         "forks", plan.forks(),
                         "warmups", plan.warmups(),
-                        "warmupMillis", plan.warmupTime().convertTo(java.util.concurrent.TimeUnit.MILLISECONDS),
+                        "iterationMillis", plan.iteration().convertTo(java.util.concurrent.TimeUnit.MILLISECONDS),
                         "measurements", plan.measurements(),
-                        "measurementMillis",
-                                plan.measurementTime().convertTo(java.util.concurrent.TimeUnit.MILLISECONDS),
                         "expirySessions", plan.expirySessions())));
         Report.write(out);
         System.out.println("Report written to " + out.resolve("README.md"));
@@ -182,20 +249,14 @@ public final class BenchMain {
 
     /** One JMH invocation: these methods of one benchmark class, these parameters, this thread count. */
     public record Run(Class<?> benchmark, String methods, Map<String, List<String>> params, int threads) {
-        static Run engines(String methods, Set<EngineType> engines, List<Payload> payloads, int threads) {
-            return new Run(
-                    SessionBenchmark.class,
-                    methods,
-                    Map.of("engine", names(engines), "payload", names(payloads)),
-                    threads);
-        }
-
-        static Run peers(String methods, Set<PeerType> peers, int threads) {
-            return new Run(
-                    PeerBenchmark.class,
-                    methods,
-                    Map.of("peer", names(peers), "payload", List.of(Payload.MEDIUM.name())),
-                    threads);
+        /** The JMH invocation measuring a group of paired cells. */
+        static Run paired(PairedPlan.Group g) {
+            Map<String, List<String>> params = new LinkedHashMap<>();
+            params.put("engine", names(g.engines()));
+            params.put("operation", names(g.operations()));
+            params.put("against", List.of(g.against()));
+            params.put("payload", List.of(g.payload().name()));
+            return new Run(PairedBenchmark.class, "pair", params, g.threads());
         }
 
         boolean isEmpty() {
@@ -203,47 +264,8 @@ public final class BenchMain {
         }
 
         private static List<String> names(java.util.Collection<? extends Enum<?>> values) {
-            return values.stream().map(Enum::name).sorted().collect(Collectors.toList());
+            return values.stream().map(Enum::name).collect(Collectors.toList());
         }
-    }
-
-    static List<Run> runs(Plan plan) {
-        Set<EngineType> all = plan.engines();
-        Set<EngineType> embedded = EnumSet.noneOf(EngineType.class);
-        all.stream().filter(EngineType::embedded).forEach(embedded::add);
-        Set<EngineType> servers = EnumSet.noneOf(EngineType.class);
-        all.stream().filter(EngineType::networked).forEach(servers::add);
-        Set<EngineType> large = EnumSet.noneOf(EngineType.class);
-        all.stream().filter(e -> e.holds(Payload.LARGE)).forEach(large::add);
-        // The codec is the same for every server-side engine: measure it once (Caffeine) plus the cookies'.
-        Set<EngineType> codecs =
-                EnumSet.of(EngineType.SIGNED_COOKIES, EngineType.ENCRYPTED_COOKIES, EngineType.CACHE_CAFFEINE);
-        Set<PeerType> peers = EnumSet.noneOf(PeerType.class);
-        for (PeerType p : PeerType.values()) {
-            if (all.contains(p.satchel()) && (p.embedded() || p.available())) {
-                peers.add(p);
-            }
-        }
-        String ops = "load|save|create|cycle";
-        String floors = "floorLoad|floorSave|floorCreate|floorCycle";
-        List<Run> runs = new ArrayList<>();
-        if (plan.allPayloadsAllOperations()) {
-            // Every operation on the medium payload at 1 and 4 threads; loads across the payload sizes.
-            runs.add(Run.engines(ops + "|" + floors, all, List.of(Payload.MEDIUM), 1));
-            runs.add(Run.engines(ops + "|" + floors, all, List.of(Payload.MEDIUM), 4));
-            runs.add(Run.engines("load|floorLoad", all, List.of(Payload.SMALL), 1));
-            runs.add(Run.engines("load|floorLoad", large, List.of(Payload.LARGE), 1));
-            runs.add(Run.engines("codecLoad|codecSave", codecs, List.of(Payload.values()), 1));
-            runs.add(Run.peers(ops, peers, 1));
-            runs.add(Run.peers(ops, peers, 4));
-        } else {
-            // Quick: what the headline, the floor ratios and the peer ratios need, medium payload, 1 thread.
-            runs.add(Run.engines("load|save|cycle|floorLoad|floorSave|floorCycle", all, List.of(Payload.MEDIUM), 1));
-            runs.add(Run.engines("codecLoad|codecSave", codecs, List.of(Payload.MEDIUM), 1));
-            runs.add(Run.peers("cycle", peers, 1));
-        }
-        runs.removeIf(Run::isEmpty);
-        return runs;
     }
 
     /** Concatenates JMH JSON result files into one. */
@@ -255,13 +277,86 @@ public final class BenchMain {
         JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), merged);
     }
 
-    static void runJmh(Plan plan, Path out) throws IOException, RunnerException {
+    /**
+     * Runs every paired cell of the plan into {@code jmh-result.json}, and records the planned cells
+     * ({@code cells.json}) and the errors of the cells that failed ({@code failures.txt}), so the report
+     * can show a failed cell as failed instead of leaving it out.
+     */
+    static void runPaired(Plan plan, Path out) throws IOException, RunnerException {
+        Path failures = out.resolve("failures.txt");
+        Files.deleteIfExists(failures);
+        JSON.writerWithDefaultPrettyPrinter()
+                .writeValue(out.resolve("cells.json").toFile(), plan.cells());
+        List<Run> runs = new ArrayList<>();
+        plan.groups().forEach(g -> runs.add(Run.paired(g)));
+        runs.removeIf(Run::isEmpty);
+        runAll(
+                plan,
+                runs,
+                out.resolve("jmh-result.json"),
+                "-D" + PairedBenchmark.FAILURES + "=" + failures.toAbsolutePath());
+    }
+
+    /** Latency percentiles and allocation per operation, one side at a time (full mode). */
+    static void runLatency(Plan plan, Path out) throws IOException, RunnerException {
+        List<Run> runs = new ArrayList<>();
+        List<String> ops = Arrays.stream(Operation.values()).map(Enum::name).toList();
+        runs.add(new Run(
+                SoloBenchmark.class,
+                "run",
+                Map.of(
+                        "engine",
+                                plan.engines().stream().map(Enum::name).sorted().toList(),
+                        "operation", ops,
+                        "side", List.of("SATCHEL")),
+                1));
+        for (PeerType p : plan.peers()) {
+            runs.add(new Run(
+                    SoloBenchmark.class,
+                    "run",
+                    Map.of("engine", List.of(p.satchel().name()), "operation", ops, "side", List.of(p.name())),
+                    1));
+        }
+        Plan solo =
+                new Plan(plan.mode(), plan.engines(), plan.peers(), 1, 2, TimeValue.seconds(1), 4, List.of(), false, 0);
+        runAll(solo, runs, out.resolve("latency.json"), null, GCProfiler.class);
+    }
+
+    /** Django's format alone on each payload (full mode). */
+    static void runCodec(Plan plan, Path out) throws IOException, RunnerException {
+        Set<EngineType> codecs =
+                EnumSet.of(EngineType.SIGNED_COOKIES, EngineType.ENCRYPTED_COOKIES, EngineType.CACHE_CAFFEINE);
+        Run run = new Run(
+                CodecBenchmark.class,
+                "codecLoad|codecSave",
+                Map.of(
+                        "engine", codecs.stream().map(Enum::name).toList(),
+                        "payload", List.of("SMALL", "MEDIUM")),
+                1);
+        Plan codec =
+                new Plan(plan.mode(), plan.engines(), plan.peers(), 1, 2, TimeValue.seconds(1), 4, List.of(), false, 0);
+        runAll(codec, List.of(run), out.resolve("codec.json"), null);
+    }
+
+    @SafeVarargs
+    static void runAll(
+            Plan plan,
+            List<Run> runs,
+            Path result,
+            String jvmArg,
+            Class<? extends org.openjdk.jmh.profile.Profiler>... profilers)
+            throws IOException, RunnerException {
         ArrayNode merged = JSON.createArrayNode();
-        List<Run> runs = runs(plan);
         for (int i = 0; i < runs.size(); i++) {
             Run run = runs.get(i);
             Path part = Files.createTempFile("satchel-jmh-", ".json");
             ChainedOptionsBuilder o = options(plan, run).result(part.toString()).resultFormat(ResultFormatType.JSON);
+            if (jvmArg != null) {
+                o.jvmArgsAppend(jvmArg);
+            }
+            for (var p : profilers) {
+                o.addProfiler(p);
+            }
             System.out.printf(
                     Locale.ROOT,
                     "JMH run %d/%d: %s.(%s), %d thread(s), %s%n",
@@ -272,12 +367,12 @@ public final class BenchMain {
                     run.threads(),
                     run.params());
             new Runner(o.build()).run();
-            JsonNode results = JSON.readTree(part.toFile());
-            results.forEach(merged::add);
+            if (Files.size(part) > 0) {
+                JSON.readTree(part.toFile()).forEach(merged::add);
+            }
             Files.deleteIfExists(part);
         }
-        JSON.writerWithDefaultPrettyPrinter()
-                .writeValue(out.resolve("jmh-result.json").toFile(), merged);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(result.toFile(), merged);
     }
 
     /** The JMH options of one run (also used by the smoke test with its own timings). */
@@ -287,9 +382,9 @@ public final class BenchMain {
                 .threads(run.threads())
                 .forks(plan.forks())
                 .warmupIterations(plan.warmups())
-                .warmupTime(plan.warmupTime())
+                .warmupTime(plan.iteration())
                 .measurementIterations(plan.measurements())
-                .measurementTime(plan.measurementTime())
+                .measurementTime(plan.iteration())
                 .jvmArgsAppend("-Xms1g", "-Xmx1g", "-Djava.awt.headless=true")
                 .shouldFailOnError(false);
         run.params().forEach((name, values) -> o.param(name, values.toArray(String[]::new)));

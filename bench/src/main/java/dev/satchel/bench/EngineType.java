@@ -179,6 +179,11 @@ public enum EngineType {
         return floorLabel;
     }
 
+    /** The names of the floors it is also compared with, besides its own ({@code FLOOR:<name>}). */
+    public List<String> extraFloors() {
+        return List.of();
+    }
+
     /** Whether it runs without any server. */
     public boolean embedded() {
         return servers.isEmpty();

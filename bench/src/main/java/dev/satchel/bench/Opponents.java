@@ -1,0 +1,16 @@
+package dev.satchel.bench;
+
+/** Resolves what Satchel is paired with: {@code FLOOR}, {@code FLOOR:<name>} or a peer's name. */
+final class Opponents {
+    private Opponents() {}
+
+    static Contender open(String against, Fixture fixture) {
+        if (against.equals("FLOOR")) {
+            return new FloorContender(fixture.type().floorLabel(), fixture, fixture.floor());
+        }
+        if (against.startsWith("FLOOR:")) {
+            throw new IllegalArgumentException("no extra floor named " + against.substring(6));
+        }
+        throw new IllegalArgumentException("unknown opponent " + against + " (peers arrive with wt-spring)");
+    }
+}
