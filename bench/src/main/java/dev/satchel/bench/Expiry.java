@@ -46,7 +46,10 @@ public final class Expiry {
             long idleLoads,
             double sweepP50Micros,
             double sweepP99Micros,
-            long sweepLoads) {}
+            long sweepLoads,
+            long storeBytes,
+            long cacheBytes,
+            String cache) {}
 
     public static void measure(BenchMain.Plan plan, Path out) throws IOException {
         List<Result> results = new ArrayList<>();
@@ -63,7 +66,15 @@ public final class Expiry {
                 Result r = measure(t, plan.expirySessions(), Duration.ofSeconds(2));
                 results.add(r);
                 // The idle loads before the sweep ran on a store of all N sessions: the large scale point.
-                scales.add(new Scale(t.name(), r.sessions(), r.idleP50Micros(), r.idleP99Micros(), r.idleLoads()));
+                scales.add(new Scale(
+                        t.name(),
+                        r.sessions(),
+                        r.idleP50Micros(),
+                        r.idleP99Micros(),
+                        r.idleLoads(),
+                        r.storeBytes(),
+                        r.cacheBytes(),
+                        r.cache()));
             } catch (RuntimeException | SQLException e) {
                 System.err.println("expiry sweep or scale of " + t + " not measured: " + e);
             }
@@ -79,13 +90,12 @@ public final class Expiry {
         try (Fixture f = type.open(false)) {
             SessionManager m = f.manager();
             String[] liveKeys = populate(f, sessions, true);
+            StoreSize size = StoreSize.of(f);
             f.clock().setOffset(Duration.ofMinutes(30));
-            int[] sample =
-                    ThreadLocalRandom.current().ints(4096, 0, liveKeys.length).toArray();
 
             // Loads on the idle store (all sessions present), then the same loads beside the sweep.
-            loads(m, liveKeys, sample, Duration.ofMillis(300), null); // warm-up
-            long[] idleLatencies = loads(m, liveKeys, sample, idle, null);
+            loads(m, liveKeys, Duration.ofMillis(300), null); // warm-up
+            long[] idleLatencies = loads(m, liveKeys, idle, null);
             AtomicBoolean sweeping = new AtomicBoolean(true);
             long[] removed = {0};
             long[] sweepNanos = {0};
@@ -99,7 +109,7 @@ public final class Expiry {
                 }
             });
             sweeper.start();
-            long[] sweepLatencies = loads(m, liveKeys, sample, null, sweeping);
+            long[] sweepLatencies = loads(m, liveKeys, null, sweeping);
             try {
                 sweeper.join();
             } catch (InterruptedException e) {
@@ -115,7 +125,10 @@ public final class Expiry {
                     idleLatencies.length,
                     percentile(sweepLatencies, 0.50),
                     percentile(sweepLatencies, 0.99),
-                    sweepLatencies.length);
+                    sweepLatencies.length,
+                    size.storeBytes(),
+                    size.cacheBytes(),
+                    size.cache());
         }
     }
 
@@ -159,28 +172,97 @@ public final class Expiry {
     }
 
     /** Load latency on a store holding {@code sessions} live sessions (the "should be flat" check). */
-    public record Scale(String engine, int sessions, double p50Micros, double p99Micros, long loads) {}
+    public record Scale(
+            String engine,
+            int sessions,
+            double p50Micros,
+            double p99Micros,
+            long loads,
+            long storeBytes,
+            long cacheBytes,
+            String cache) {}
+
+    /**
+     * How large the store's table is and how much of it the server keeps in its own memory (the
+     * reason loads can slow down as the store grows): -1 where the store has no such figure.
+     */
+    record StoreSize(long storeBytes, long cacheBytes, String cache) {
+        static StoreSize of(Fixture f) {
+            Map<String, String> db = f.manager().settings().engineProperties("satchel.db.");
+            String url = db.get("url");
+            String table = db.get("table");
+            if (url == null) {
+                return new StoreSize(-1, -1, "");
+            }
+            try (Connection c = DriverManager.getConnection(url);
+                    java.sql.Statement st = c.createStatement()) {
+                if (url.startsWith("jdbc:postgresql:")) {
+                    return new StoreSize(
+                            single(st, "SELECT pg_total_relation_size('" + table + "')"),
+                            single(st, "SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'"),
+                            "shared_buffers");
+                }
+                if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
+                    st.execute("ANALYZE TABLE " + table);
+                    return new StoreSize(
+                            single(
+                                    st,
+                                    "SELECT data_length + index_length FROM information_schema.tables"
+                                            + " WHERE table_schema = DATABASE() AND table_name = '" + table + "'"),
+                            single(st, "SELECT @@innodb_buffer_pool_size"),
+                            "innodb_buffer_pool_size");
+                }
+                if (url.startsWith("jdbc:sqlite:")) {
+                    long pages = single(st, "PRAGMA page_count");
+                    long page = single(st, "PRAGMA page_size");
+                    long cache = single(st, "PRAGMA cache_size");
+                    // a negative cache_size is in KiB, a positive one in pages
+                    return new StoreSize(
+                            pages * page, cache < 0 ? -cache * 1024 : cache * page, "cache_size (per connection)");
+                }
+            } catch (SQLException e) {
+                System.err.println("store size not read: " + e.getMessage());
+            }
+            return new StoreSize(-1, -1, "");
+        }
+
+        private static long single(java.sql.Statement st, String sql) throws SQLException {
+            try (java.sql.ResultSet rs = st.executeQuery(sql)) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
+    }
 
     /** Measures loads for {@code duration} on a store of {@code sessions} live sessions. */
     public static Scale scale(EngineType type, int sessions, Duration duration) throws SQLException {
         try (Fixture f = type.open(false)) {
             String[] keys = populate(f, sessions, false);
-            int[] sample =
-                    ThreadLocalRandom.current().ints(4096, 0, keys.length).toArray();
-            loads(f.manager(), keys, sample, Duration.ofMillis(300), null); // warm-up
-            long[] latencies = loads(f.manager(), keys, sample, duration, null);
+            loads(f.manager(), keys, Duration.ofMillis(300), null); // warm-up
+            long[] latencies = loads(f.manager(), keys, duration, null);
+            StoreSize size = StoreSize.of(f);
             return new Scale(
-                    type.name(), sessions, percentile(latencies, 0.50), percentile(latencies, 0.99), latencies.length);
+                    type.name(),
+                    sessions,
+                    percentile(latencies, 0.50),
+                    percentile(latencies, 0.99),
+                    latencies.length,
+                    size.storeBytes(),
+                    size.cacheBytes(),
+                    size.cache());
         }
     }
 
-    private static long[] loads(SessionManager m, String[] keys, int[] sample, Duration duration, AtomicBoolean until) {
+    /**
+     * Loads random live sessions, each drawn from the whole key space (not a hot subset that would fit
+     * the store's cache), and returns each load's latency in nanoseconds.
+     */
+    private static long[] loads(SessionManager m, String[] keys, Duration duration, AtomicBoolean until) {
         long[] latencies = new long[1 << 16];
         int n = 0;
         long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        int i = 0;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         while ((until == null || until.get()) && System.nanoTime() < end) {
-            String key = keys[sample[i++ & 4095]];
+            String key = keys[random.nextInt(keys.length)];
             long t0 = System.nanoTime();
             if (m.session(key).size() == 0) {
                 throw new IllegalStateException("a live session was not found during the sweep");

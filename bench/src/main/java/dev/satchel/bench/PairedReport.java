@@ -474,7 +474,7 @@ final class PairedReport {
         if (Double.isNaN(r.low())) {
             return x(r.median());
         }
-        return x(r.median()) + " [" + fmt(r.low(), 2) + "–" + fmt(r.high(), 2) + "]";
+        return x(r.median()) + " [" + num(r.low()) + "–" + num(r.high()) + "]";
     }
 
     static String ops(double v) {
@@ -486,8 +486,19 @@ final class PairedReport {
         return String.format(Locale.ROOT, "%,." + digits + "f", us);
     }
 
+    /** A ratio with two decimals, or two significant digits below 0.1 (an in-process store's floor is fast). */
     static String x(double ratio) {
-        return String.format(Locale.ROOT, "%.2f×", ratio);
+        return num(ratio) + "×";
+    }
+
+    static String num(double v) {
+        if (v != 0 && Math.abs(v) < 0.1) {
+            return new java.math.BigDecimal(v)
+                    .round(new java.math.MathContext(2))
+                    .stripTrailingZeros()
+                    .toPlainString();
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
     }
 
     static String fmt(double v, int digits) {
