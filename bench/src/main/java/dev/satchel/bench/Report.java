@@ -310,6 +310,14 @@ public final class Report {
         return bytes < 0 ? "–" : fmt(bytes / 1048576.0, 1) + " MiB";
     }
 
+    static String micros(double us) {
+        return PairedReport.micros(us);
+    }
+
+    static String x(double ratio) {
+        return PairedReport.x(ratio);
+    }
+
     /** One Markdown table row. */
     private void row(String... cells) {
         md.append("| ").append(String.join(" | ", cells)).append(" |\n");
