@@ -133,7 +133,7 @@ class BenchmarkSmokeTest {
         Report.write(out);
         String readme = Files.readString(out.resolve("README.md"));
         assertTrue(readme.contains("## Concurrent requests"), readme);
-        assertTrue(readme.contains("| cache (Caffeine) | Spring Session MapSessionRepository | – | 2 |"), readme);
+        assertTrue(readme.contains("| cache (Caffeine) | " + PeerType.SPRING_MAP.label() + " | – | 2 |"), readme);
         assertTrue(readme.contains("| db (SQLite) | conditional save (merge, after a load) | – | 1.00 |"), readme);
     }
 }
