@@ -194,6 +194,7 @@ public final class BenchMain {
             Expiry.measure(plan, out.resolve("expiry.json"));
             if (full) {
                 concurrent(engines, out);
+                EndToEnd.measure(engines, out, true);
             }
             DjangoReference.measure(plan, out.resolve("django.json"));
         }

@@ -78,6 +78,9 @@ public final class Report {
         }
         md.append(SoloReport.render(dir));
         django(readJson("django.json"));
+        if (EndToEndReport.present(dir)) {
+            md.append(EndToEndReport.render(dir));
+        }
         roundTrips(trips);
         if (ConcurrencyReport.present(dir)) {
             md.append(ConcurrencyReport.render(dir, new ArrayList<>()));
