@@ -183,21 +183,37 @@ public final class BenchMain {
         System.out.println(
                 "Satchel benchmark, " + plan.mode() + " mode, engines " + engines + ", peers " + peers + " -> " + out);
 
+        RunConditions conditions = RunConditions.start();
         Machine.describe(engines).write(out.resolve("machine.json"));
-        runPaired(plan, out);
+        Durability.describe(engines).write(out.resolve("durability.json"));
+        JvmFlags.describe(options(plan, new Run(PairedBenchmark.class, "pair", Map.of(), 1))
+                        .build())
+                .write(out.resolve("jvm.json"));
+        runPaired(plan, out, conditions);
         if (onlyCell == null) {
             if (plan.extras()) {
-                runLatency(plan, out);
-                runCodec(plan, out);
+                runLatency(plan, out, conditions);
+                runCodec(plan, out, conditions);
             }
+            conditions.mark("phase: round trips");
             RoundTrips.measure(engines, out.resolve("roundtrips.json"));
+            conditions.unmark("phase: round trips");
+            conditions.mark("phase: expiry");
             Expiry.measure(plan, out.resolve("expiry.json"));
+            conditions.unmark("phase: expiry");
             if (full) {
+                conditions.mark("phase: concurrent requests");
                 concurrent(engines, out);
+                conditions.unmark("phase: concurrent requests");
+                conditions.mark("phase: end to end");
                 EndToEnd.measure(engines, out, true);
+                conditions.unmark("phase: end to end");
             }
+            conditions.mark("phase: Django reference");
             DjangoReference.measure(plan, out.resolve("django.json"));
+            conditions.unmark("phase: Django reference");
         }
+        conditions.stopAndWrite(out.resolve("conditions.json"));
         Files.writeString(
                 out.resolve("run.json"),
                 JSON.writeValueAsString(Map.of(
@@ -229,8 +245,14 @@ public final class BenchMain {
         Files.createDirectories(out);
         long started = System.nanoTime();
         System.out.println("Satchel benchmark, parallel requests only, engines " + engines + " -> " + out);
+        RunConditions conditions = RunConditions.start();
         Machine.describe(engines).write(out.resolve("machine.json"));
+        Durability.describe(engines).write(out.resolve("durability.json"));
+        JvmFlags.describe(null).write(out.resolve("jvm.json"));
+        conditions.mark("phase: concurrent requests");
         concurrent(engines, out);
+        conditions.unmark("phase: concurrent requests");
+        conditions.stopAndWrite(out.resolve("conditions.json"));
         ParallelRequests.Plan p = ParallelRequests.Plan.standard();
         ConditionalSaveCost.Plan c = ConditionalSaveCost.Plan.standard();
         Files.writeString(
@@ -284,6 +306,11 @@ public final class BenchMain {
      * can show a failed cell as failed instead of leaving it out.
      */
     static void runPaired(Plan plan, Path out) throws IOException, RunnerException {
+        runPaired(plan, out, null);
+    }
+
+    /** {@link #runPaired(Plan, Path)}, marking every measurement iteration in {@code conditions} (or none: null). */
+    static void runPaired(Plan plan, Path out, RunConditions conditions) throws IOException, RunnerException {
         Path failures = out.resolve("failures.txt");
         Files.deleteIfExists(failures);
         JSON.writerWithDefaultPrettyPrinter()
@@ -295,11 +322,12 @@ public final class BenchMain {
                 plan,
                 runs,
                 out.resolve("jmh-result.json"),
+                conditions,
                 "-D" + PairedBenchmark.FAILURES + "=" + failures.toAbsolutePath());
     }
 
     /** Latency percentiles and allocation per operation, one side at a time (full mode). */
-    static void runLatency(Plan plan, Path out) throws IOException, RunnerException {
+    static void runLatency(Plan plan, Path out, RunConditions conditions) throws IOException, RunnerException {
         List<Run> runs = new ArrayList<>();
         List<String> ops = Arrays.stream(Operation.values()).map(Enum::name).toList();
         runs.add(new Run(
@@ -320,11 +348,11 @@ public final class BenchMain {
         }
         Plan solo =
                 new Plan(plan.mode(), plan.engines(), plan.peers(), 1, 2, TimeValue.seconds(1), 4, List.of(), false, 0);
-        runAll(solo, runs, out.resolve("latency.json"), null, GCProfiler.class);
+        runAll(solo, runs, out.resolve("latency.json"), conditions, null, GCProfiler.class);
     }
 
     /** Django's format alone on each payload (full mode). */
-    static void runCodec(Plan plan, Path out) throws IOException, RunnerException {
+    static void runCodec(Plan plan, Path out, RunConditions conditions) throws IOException, RunnerException {
         Set<EngineType> codecs =
                 EnumSet.of(EngineType.SIGNED_COOKIES, EngineType.ENCRYPTED_COOKIES, EngineType.CACHE_CAFFEINE);
         Run run = new Run(
@@ -336,7 +364,7 @@ public final class BenchMain {
                 1);
         Plan codec =
                 new Plan(plan.mode(), plan.engines(), plan.peers(), 1, 2, TimeValue.seconds(1), 4, List.of(), false, 0);
-        runAll(codec, List.of(run), out.resolve("codec.json"), null);
+        runAll(codec, List.of(run), out.resolve("codec.json"), conditions, null);
     }
 
     @SafeVarargs
@@ -344,6 +372,7 @@ public final class BenchMain {
             Plan plan,
             List<Run> runs,
             Path result,
+            RunConditions conditions,
             String jvmArg,
             Class<? extends org.openjdk.jmh.profile.Profiler>... profilers)
             throws IOException, RunnerException {
@@ -367,7 +396,7 @@ public final class BenchMain {
                     run.methods(),
                     run.threads(),
                     run.params());
-            new Runner(o.build()).run();
+            (conditions == null ? new Runner(o.build()) : new Runner(o.build(), CellMarks.console(conditions))).run();
             if (Files.size(part) > 0) {
                 JSON.readTree(part.toFile()).forEach(merged::add);
             }
