@@ -53,7 +53,7 @@ public final class Report {
                     .append("` (module `bench`, JMH 1.37). Every figure comes from the files next to this one: ")
                     .append("`jmh-result.json` (JMH's own JSON, every iteration of every fork), `cells.json` (the ")
                     .append("planned cells), `latency.json`, `codec.json`, `roundtrips.json`, `expiry.json`, ")
-                    .append("`machine.json`, `run.json`.\n\n");
+                    .append("`machine.json`, `conditions.json`, `durability.json`, `jvm.json`, `run.json`.\n\n");
         }
         if (run != null && run.has("seconds")) {
             md.append("Benchmark run time: ")
@@ -61,6 +61,7 @@ public final class Report {
                     .append(" s (without the build).\n\n");
         }
         machine();
+        md.append(ConditionsSection.markdown(dir));
         if ("parallel".equals(mode)) {
             md.append(ConcurrencyReport.render(dir, new ArrayList<>()));
             Files.writeString(dir.resolve("README.md"), md.toString());
