@@ -84,10 +84,16 @@ class CookieFloorsTest {
         try (Fixture f = EngineType.SIGNED_COOKIES.open(false)) {
             Floor extra = f.extraFloors().get(Floors.HMAC_JACKSON);
             assertEquals(
-                    EngineType.SIGNED_COOKIES.extraFloors().keySet(),
+                    java.util.Set.copyOf(EngineType.SIGNED_COOKIES.extraFloors()),
                     f.extraFloors().keySet());
             Map<String, Object> data = Payload.MEDIUM.data();
             assertEquals(tree(data), tree(extra.load(extra.create(data, null, null))));
+
+            // What the paired benchmark runs for against = "FLOOR:hmac-jackson".
+            Contender floor = Opponents.open("FLOOR:" + Floors.HMAC_JACKSON, f);
+            floor.prepare(data, 2);
+            assertEquals(tree(data), tree(floor.load(1)));
+            floor.cycle(0, 7);
         }
     }
 
