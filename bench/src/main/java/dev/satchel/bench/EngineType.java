@@ -19,8 +19,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -34,18 +36,29 @@ import redis.clients.jedis.resps.ScanResult;
  * {@code @Param}: adding an engine is one constant.
  */
 public enum EngineType {
-    SIGNED_COOKIES("signed_cookies", "HMAC-SHA256 + base64 + Jackson", List.of()) {
+    SIGNED_COOKIES(
+            "signed_cookies", "Django's cookie codec by hand: Python JSON, zlib, base62 time, HMAC-SHA256", List.of()) {
         @Override
         Fixture build(Env env) {
             var m = manager(env, env.settings(SignedCookieEngine.NAME).build(), SignedCookieEngine::new);
-            return new Fixture(this, m, Floors.signedCookie(SECRET), env);
+            return new Fixture(
+                    this,
+                    m,
+                    Floors.djangoSignedCookie(SECRET, Env.COOKIE_AGE, env.clock),
+                    Map.of(Floors.HMAC_JACKSON, Floors.signedCookie(SECRET)),
+                    env);
+        }
+
+        @Override
+        public List<String> extraFloors() {
+            return List.of(Floors.HMAC_JACKSON);
         }
     },
-    ENCRYPTED_COOKIES("encrypted_cookies", "AES-256-GCM + base64 + Jackson", List.of()) {
+    ENCRYPTED_COOKIES("encrypted_cookies", "AES-256-GCM (issue time + Jackson) + base64", List.of()) {
         @Override
         Fixture build(Env env) {
             var m = manager(env, env.settings(EncryptedCookieEngine.NAME).build(), EncryptedCookieEngine::new);
-            return new Fixture(this, m, Floors.encryptedCookie(SECRET), env);
+            return new Fixture(this, m, Floors.encryptedCookie(SECRET, Env.COOKIE_AGE, env.clock), env);
         }
     },
     FILE("file", "file read / write, fsync, rename, directory fsync", List.of()) {
@@ -119,7 +132,7 @@ public enum EngineType {
     },
     CACHED_DB(
             "cached_db (PostgreSQL + Redis)",
-            "Redis GET; upsert + SET EX",
+            "Redis GET; UPDATE + SET EX",
             List.of(Stores.POSTGRES_URL, Stores.REDIS_URL)) {
         @Override
         Fixture build(Env env) {
@@ -179,7 +192,10 @@ public enum EngineType {
         return floorLabel;
     }
 
-    /** The names of the floors it is also compared with, besides its own ({@code FLOOR:<name>}). */
+    /**
+     * The names of the floors it is also compared with, besides its own ({@code FLOOR:<name>}); {@link
+     * Fixture#extraFloors()} opens them.
+     */
     public List<String> extraFloors() {
         return List.of();
     }
@@ -289,6 +305,9 @@ public enum EngineType {
 
     /** A temporary directory, a unique id for server-side names, and the statement counters. */
     static final class Env {
+        /** The cookie age of every benchmark engine (records left by an interrupted run expire by themselves). */
+        static final Duration COOKIE_AGE = Duration.ofHours(1);
+
         final Path dir;
         final String id;
         final boolean counting;
@@ -315,8 +334,7 @@ public enum EngineType {
         }
 
         SessionSettings.Builder settings(String engine) {
-            // One hour: records left on a server by an interrupted run expire by themselves.
-            return SessionSettings.builder().secretKey(SECRET).engine(engine).cookieAgeSeconds(3600);
+            return SessionSettings.builder().secretKey(SECRET).engine(engine).cookieAgeSeconds(COOKIE_AGE.getSeconds());
         }
 
         UnaryOperator<DataSource> wrapper(boolean engine) {

@@ -15,13 +15,19 @@ public final class Fixture implements AutoCloseable {
     private final EngineType type;
     private final SessionManager manager;
     private final Floor floor;
+    private final Map<String, Floor> extraFloors;
     private final EngineType.Env env;
     private final List<Runnable> cleanups = new ArrayList<>();
 
     Fixture(EngineType type, SessionManager manager, Floor floor, EngineType.Env env) {
+        this(type, manager, floor, Map.of(), env);
+    }
+
+    Fixture(EngineType type, SessionManager manager, Floor floor, Map<String, Floor> extraFloors, EngineType.Env env) {
         this.type = type;
         this.manager = manager;
         this.floor = floor;
+        this.extraFloors = Map.copyOf(extraFloors);
         this.env = env;
     }
 
@@ -50,8 +56,17 @@ public final class Fixture implements AutoCloseable {
                 .build();
     }
 
+    /** The primary floor: the least the engine's store and format cost ({@code against = "FLOOR"}). */
     public Floor floor() {
         return floor;
+    }
+
+    /**
+     * Further floors by name ({@code against = "FLOOR:<name>"}), described by {@link
+     * EngineType#extraFloors()}; closed with the fixture. Empty for most engines.
+     */
+    public Map<String, Floor> extraFloors() {
+        return extraFloors;
     }
 
     /** The temporary directory of this fixture (deleted on close). */
@@ -96,6 +111,7 @@ public final class Fixture implements AutoCloseable {
     public void close() {
         try {
             floor.close();
+            extraFloors.values().forEach(Floor::close);
         } finally {
             try {
                 manager.close();

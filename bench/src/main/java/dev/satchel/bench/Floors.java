@@ -24,6 +24,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -51,7 +53,14 @@ public final class Floors {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
+    /** The name of the signed cookie's extra floor, {@link #signedCookie}. */
+    public static final String HMAC_JACKSON = "hmac-jackson";
+
     private Floors() {}
+
+    private static long nanosUntil(Instant expiry) {
+        return Math.max(0, Instant.now().until(expiry, ChronoUnit.NANOS));
+    }
 
     private static long ttlSeconds(Instant expiry) {
         return Math.max(1, Instant.now().until(expiry, ChronoUnit.SECONDS));
@@ -59,7 +68,20 @@ public final class Floors {
 
     // ------------------------------------------------------------------ cookies
 
-    /** HMAC-SHA256 over base64url(JSON by Jackson): the work a signed cookie cannot avoid. */
+    /**
+     * The signed cookie's floor: Django's {@code signed_cookies} codec done directly (Python-exact
+     * JSON, zlib when it shrinks, base62 signing time, salted HMAC-SHA256), the least any cookie Django
+     * can read costs. See {@link DjangoCookieFloor}.
+     */
+    public static Floor djangoSignedCookie(String secret, Duration maxAge, Clock clock) {
+        return new DjangoCookieFloor(secret, maxAge, clock);
+    }
+
+    /**
+     * HMAC-SHA256 over base64url(JSON by Jackson), with neither signing time, compression nor
+     * Python's JSON: what signing costs with no format to honour (the signed cookie's extra floor
+     * {@value #HMAC_JACKSON}).
+     */
     public static Floor signedCookie(String secret) {
         byte[] key = sha256(("django.contrib.sessions.backends.signed_cookies" + "signer" + secret)
                 .getBytes(StandardCharsets.UTF_8));
@@ -92,8 +114,15 @@ public final class Floors {
         };
     }
 
-    /** AES-256-GCM over JSON by Jackson, base64url: the work an encrypted cookie cannot avoid. */
-    public static Floor encryptedCookie(String secret) {
+    /**
+     * AES-256-GCM over the issue time and JSON by Jackson, base64url: the work an encrypted cookie
+     * cannot avoid. The issue time (8 bytes, checked against {@code maxAge} on load) is what lets the
+     * server refuse an old cookie, and the engine writes it too; the engine's compression, Python-exact
+     * JSON and associated data are its own choices (its format has no Django counterpart), so the
+     * floor leaves them out.
+     */
+    public static Floor encryptedCookie(String secret, Duration maxAge, Clock clock) {
+        long maxAgeSeconds = maxAge.getSeconds();
         SecretKeySpec key = new SecretKeySpec(sha256(("encrypted" + secret).getBytes(StandardCharsets.UTF_8)), "AES");
         ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> {
             try {
@@ -107,18 +136,26 @@ public final class Floors {
             @Override
             public Object load(String cookie) {
                 byte[] raw = B64D.decode(cookie);
+                byte[] plain;
                 try {
                     Cipher c = ciphers.get();
                     c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, raw, 0, 12));
-                    return readJson(c.doFinal(raw, 12, raw.length - 12));
+                    plain = c.doFinal(raw, 12, raw.length - 12);
                 } catch (GeneralSecurityException e) {
                     throw new IllegalStateException(e);
                 }
+                long issued = ByteBuffer.wrap(plain).getLong();
+                if (clock.instant().getEpochSecond() - issued > maxAgeSeconds) {
+                    throw new IllegalStateException("cookie issued over the cookie age ago");
+                }
+                return readJson(plain, Long.BYTES);
             }
 
             @Override
             String write(Map<String, Object> data) {
-                byte[] plain = writeJson(data);
+                byte[] json = writeJson(data);
+                byte[] plain = new byte[Long.BYTES + json.length];
+                ByteBuffer.wrap(plain).putLong(clock.instant().getEpochSecond()).put(json);
                 byte[] nonce = new byte[12];
                 random.nextBytes(nonce);
                 try {
@@ -161,8 +198,12 @@ public final class Floors {
     }
 
     private static Object readJson(byte[] bytes) {
+        return readJson(bytes, 0);
+    }
+
+    private static Object readJson(byte[] bytes, int offset) {
         try {
-            return JSON.readValue(bytes, Map.class);
+            return JSON.readValue(bytes, offset, bytes.length - offset, Map.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -178,7 +219,10 @@ public final class Floors {
 
     // ------------------------------------------------------------------ file
 
-    /** A file read, and a durable write to a temporary file renamed over the target (mtime = expiry). */
+    /**
+     * A file read, and a durable write to a temporary file renamed over the target, its modification
+     * time set to the expiry before the file is forced (as the engine does).
+     */
     public static Floor file(Path directory) {
         try {
             Files.createDirectories(directory);
@@ -205,9 +249,10 @@ public final class Floors {
                         while (buf.hasRemaining()) {
                             ch.write(buf);
                         }
+                        // The expiry goes in before the force, as the engine does, so it is durable too.
+                        Files.setLastModifiedTime(temp, FileTime.from(expiry));
                         ch.force(true);
                     }
-                    Files.setLastModifiedTime(temp, FileTime.from(expiry));
                     Files.move(
                             temp,
                             directory.resolve("floor" + key),
@@ -250,25 +295,51 @@ public final class Floors {
 
     // ------------------------------------------------------------------ caches
 
-    /** A Caffeine cache: get and put. */
+    /** A value with the instant it expires, as the engine keeps it in Caffeine. */
+    private record Expiring(String value, Instant expiry) {}
+
+    /**
+     * A Caffeine cache configured as the engine's (the same bound, each entry expiring at its own
+     * instant, maintenance on the calling thread): get, put, and putIfAbsent to create.
+     */
     public static Floor caffeine() {
-        Cache<String, String> cache = Caffeine.newBuilder().maximumSize(100_000).build();
+        Cache<String, Expiring> cache = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .executor(Runnable::run)
+                .expireAfter(new com.github.benmanes.caffeine.cache.Expiry<String, Expiring>() {
+                    @Override
+                    public long expireAfterCreate(String key, Expiring e, long currentTime) {
+                        return nanosUntil(e.expiry());
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, Expiring e, long currentTime, long currentDuration) {
+                        return nanosUntil(e.expiry());
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, Expiring e, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
         return new Floor() {
             @Override
             public Object load(String key) {
-                return cache.getIfPresent(key);
+                Expiring e = cache.getIfPresent(key);
+                return e == null ? null : e.value();
             }
 
             @Override
             public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
-                cache.put(key, encoded);
+                cache.put(key, new Expiring(encoded, expiry));
                 return key;
             }
 
             @Override
             public String create(Map<String, Object> data, String encoded, Instant expiry) {
                 String key = SessionKeys.generate();
-                cache.asMap().putIfAbsent(key, encoded);
+                cache.asMap().putIfAbsent(key, new Expiring(encoded, expiry));
                 return key;
             }
 
@@ -355,7 +426,10 @@ public final class Floors {
 
     // ------------------------------------------------------------------ databases
 
-    /** One JDBC statement per operation through HikariCP: a SELECT, an upsert, an INSERT. */
+    /**
+     * One JDBC statement per operation through HikariCP, the engine's: a SELECT, an UPDATE of the data
+     * and the fresh {@code expire_date}, an INSERT.
+     */
     public static Floor jdbc(String url, String table, UnaryOperator<DataSource> wrap) {
         Sql sql = Sql.forUrl(url);
         HikariConfig config = new HikariConfig();
@@ -371,12 +445,7 @@ public final class Floors {
         DataSource ds = wrap.apply(pool);
         String select = "SELECT session_data, expire_date FROM " + table + " WHERE session_key = ? AND expire_date > ?";
         String insert = "INSERT INTO " + table + " (session_key, session_data, expire_date) VALUES (?, ?, ?)";
-        String upsert = insert
-                + (sql == Sql.MARIADB
-                        ? " ON DUPLICATE KEY UPDATE session_data = VALUES(session_data), expire_date ="
-                                + " VALUES(expire_date)"
-                        : " ON CONFLICT (session_key) DO UPDATE SET session_data = excluded.session_data,"
-                                + " expire_date = excluded.expire_date");
+        String update = "UPDATE " + table + " SET session_data = ?, expire_date = ? WHERE session_key = ?";
         return new Floor() {
             @Override
             public Object load(String key) {
@@ -394,20 +463,25 @@ public final class Floors {
 
             @Override
             public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
-                write(upsert, key, encoded, expiry);
-                return key;
+                try (Connection c = ds.getConnection();
+                        PreparedStatement ps = c.prepareStatement(update)) {
+                    ps.setString(1, encoded);
+                    sql.bind(ps, 2, expiry);
+                    ps.setString(3, key);
+                    if (ps.executeUpdate() != 1) {
+                        throw new IllegalStateException("no row to update for a floor key");
+                    }
+                    return key;
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
             }
 
             @Override
             public String create(Map<String, Object> data, String encoded, Instant expiry) {
                 String key = SessionKeys.generate();
-                write(insert, key, encoded, expiry);
-                return key;
-            }
-
-            private void write(String statement, String key, String encoded, Instant expiry) {
                 try (Connection c = ds.getConnection();
-                        PreparedStatement ps = c.prepareStatement(statement)) {
+                        PreparedStatement ps = c.prepareStatement(insert)) {
                     ps.setString(1, key);
                     ps.setString(2, encoded);
                     sql.bind(ps, 3, expiry);
@@ -415,6 +489,7 @@ public final class Floors {
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
+                return key;
             }
 
             @Override

@@ -9,7 +9,12 @@ final class Opponents {
             return new FloorContender(fixture.type().floorLabel(), fixture, fixture.floor());
         }
         if (against.startsWith("FLOOR:")) {
-            throw new IllegalArgumentException("no extra floor named " + against.substring(6));
+            String name = against.substring(6);
+            Floor extra = fixture.extraFloors().get(name);
+            if (extra == null) {
+                throw new IllegalArgumentException("no extra floor named " + name);
+            }
+            return new FloorContender(name, fixture, extra);
         }
         return PeerType.valueOf(against).open(null);
     }

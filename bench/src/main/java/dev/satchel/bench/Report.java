@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -78,7 +77,7 @@ public final class Report {
             return;
         }
         md.append(SoloReport.render(dir));
-        django(readJson("django.json"));
+        md.append(DjangoReference.section(dir));
         if (EndToEndReport.present(dir)) {
             md.append(EndToEndReport.render(dir));
         }
@@ -105,50 +104,6 @@ public final class Report {
         md.append("## Machine\n\n| | |\n|---|---|\n");
         facts.forEach(
                 (k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-        md.append('\n');
-    }
-
-    private void django(JsonNode ref) {
-        md.append("## Against Django (reference)\n\n");
-        if (ref == null || !ref.has("results")) {
-            md.append("Not measured in this run: Debian's `python3-django` is not installed (`scripts/test-deps` ")
-                    .append("installs it).\n\n");
-            return;
-        }
-        md.append("Django ")
-                .append(ref.path("django").asText())
-                .append(" on Python ")
-                .append(ref.path("python").asText())
-                .append(" running the same operations on the same payload in one process (`django/reference.py` in ")
-                .append("the bench jar): each figure is the median of five ")
-                .append(fmt(ref.path("secondsPerMeasurement").asDouble(), 1))
-                .append(" s measurements after a warm-up. Django's `cache` engine runs on `LocMemCache` (it ")
-                .append("pickles the session and does not sign it); its `db` engine on SQLite in WAL mode, as Satchel ")
-                .append("opens it; its `file` engine does not fsync. Ratio = Satchel ops/s / Django ops/s.\n\n");
-        md.append("| Satchel engine | Django engine | operation | Satchel ops/s | Django ops/s | ratio |\n")
-                .append("|---|---|---|---:|---:|---:|\n");
-        for (JsonNode r : ref.path("results")) {
-            EngineType e = EngineType.valueOf(r.path("engine").asText());
-            Payload p = Payload.valueOf(r.path("payload").asText());
-            String op = r.path("operation").asText();
-            double django = r.path("opsPerSecond").asDouble();
-            Optional<Double> own = paired.get(
-                            new PairedResults.Cell(e, Operation.valueOf(op.toUpperCase(Locale.ROOT)), "FLOOR", p, 1))
-                    .map(m -> m.satchelOps().median());
-            md.append("| ")
-                    .append(e.label())
-                    .append(" | ")
-                    .append(r.path("django").asText())
-                    .append(" | ")
-                    .append(op)
-                    .append(" | ")
-                    .append(own.map(PairedReport::ops).orElse("–"))
-                    .append(" | ")
-                    .append(String.format(Locale.ROOT, "%,.0f", django))
-                    .append(" | ")
-                    .append(own.map(o -> x(o / django)).orElse("–"))
-                    .append(" |\n");
-        }
         md.append('\n');
     }
 
