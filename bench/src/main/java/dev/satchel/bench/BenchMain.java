@@ -82,8 +82,8 @@ public final class BenchMain {
                     peers,
                     3,
                     4,
-                    TimeValue.milliseconds(250),
-                    16,
+                    TimeValue.milliseconds(200),
+                    12,
                     PairedPlan.full(engines, peers),
                     true,
                     1_000_000);

@@ -68,6 +68,9 @@ public final class PairedPlan {
             }
             List<EngineType> one = List.of(p.satchel());
             groups.add(new Group(one, all, p.name(), Payload.MEDIUM, 1));
+            if (!p.headline()) {
+                continue; // the extra clients and repositories: every operation once, medium payload
+            }
             groups.add(new Group(one, List.of(Operation.CYCLE), p.name(), Payload.MEDIUM, 4));
             List<Operation> writes = List.of(Operation.SAVE, Operation.CREATE, Operation.CYCLE);
             groups.add(new Group(one, writes, p.name(), Payload.SMALL, 1));

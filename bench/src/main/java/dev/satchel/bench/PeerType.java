@@ -193,6 +193,14 @@ public enum PeerType {
         return servers.stream().allMatch(Stores::reachable);
     }
 
+    /**
+     * Whether it is the peer a Spring user gets by default on its store (the map, Redis on Lettuce,
+     * JDBC): these are measured at every payload and thread count, the others once per operation.
+     */
+    public boolean headline() {
+        return this != SPRING_REDIS_JEDIS && this != SPRING_REDIS_INDEXED;
+    }
+
     /** Whether it runs without any server. */
     public boolean embedded() {
         return servers.isEmpty();
