@@ -116,6 +116,10 @@ public final class BenchMain {
                 case "--embedded-only" -> servers = false;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--report-only" -> reportOnly = Path.of(args[++i]);
+                case "--remeasure" -> {
+                    Remeasure.run(Path.of(args[i + 1]), EngineType.valueOf(args[i + 2]), args[i + 3]);
+                    return;
+                }
                 case "--only" -> {
                     String what = i + 1 < args.length ? args[++i] : "";
                     if (what.equals("parallel")) {

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.satchel.SessionKeys;
+import dev.satchel.db.internal.StatementCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -428,7 +429,9 @@ public final class Floors {
 
     /**
      * One JDBC statement per operation through HikariCP, the engine's: a SELECT, an UPDATE of the data
-     * and the fresh {@code expire_date}, an INSERT.
+     * and the fresh {@code expire_date}, an INSERT. On SQLite, whose driver keeps no statement cache,
+     * each statement is prepared once per connection, as the engine's {@code StatementCache} does: a
+     * floor that compiled its SQL on every call would be slower than the engine on small sessions.
      */
     public static Floor jdbc(String url, String table, UnaryOperator<DataSource> wrap) {
         Sql sql = Sql.forUrl(url);
@@ -443,6 +446,7 @@ public final class Floors {
         }
         HikariDataSource pool = new HikariDataSource(config);
         DataSource ds = wrap.apply(pool);
+        StatementCache statements = sql == Sql.SQLITE ? new StatementCache(org.sqlite.SQLiteConnection.class) : null;
         String select = "SELECT session_data, expire_date FROM " + table + " WHERE session_key = ? AND expire_date > ?";
         String insert = "INSERT INTO " + table + " (session_key, session_data, expire_date) VALUES (?, ?, ?)";
         String update = "UPDATE " + table + " SET session_data = ?, expire_date = ? WHERE session_key = ?";
@@ -450,7 +454,7 @@ public final class Floors {
             @Override
             public Object load(String key) {
                 try (Connection c = ds.getConnection();
-                        PreparedStatement ps = c.prepareStatement(select)) {
+                        PreparedStatement ps = prepare(statements, c, select)) {
                     ps.setString(1, key);
                     sql.bind(ps, 2, Instant.now());
                     try (ResultSet rs = ps.executeQuery()) {
@@ -464,7 +468,7 @@ public final class Floors {
             @Override
             public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
                 try (Connection c = ds.getConnection();
-                        PreparedStatement ps = c.prepareStatement(update)) {
+                        PreparedStatement ps = prepare(statements, c, update)) {
                     ps.setString(1, encoded);
                     sql.bind(ps, 2, expiry);
                     ps.setString(3, key);
@@ -481,7 +485,7 @@ public final class Floors {
             public String create(Map<String, Object> data, String encoded, Instant expiry) {
                 String key = SessionKeys.generate();
                 try (Connection c = ds.getConnection();
-                        PreparedStatement ps = c.prepareStatement(insert)) {
+                        PreparedStatement ps = prepare(statements, c, insert)) {
                     ps.setString(1, key);
                     ps.setString(2, encoded);
                     sql.bind(ps, 3, expiry);
@@ -497,6 +501,10 @@ public final class Floors {
                 pool.close();
             }
         };
+    }
+
+    private static PreparedStatement prepare(StatementCache statements, Connection c, String sql) throws SQLException {
+        return statements == null ? c.prepareStatement(sql) : statements.prepare(c, sql);
     }
 
     /** cached_db's floor: the database write plus the cache write; loads come from the cache. */

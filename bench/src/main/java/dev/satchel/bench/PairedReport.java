@@ -154,6 +154,19 @@ final class PairedReport {
                 .append("measurement error and its ratio is not published; an interval wider than ±")
                 .append(Math.round(WIDE * 100))
                 .append(" % of the median is called out. A cell that failed is listed with its error.\n\n");
+        if (run != null && run.has("remeasured")) {
+            for (JsonNode r : run.path("remeasured")) {
+                md.append("**Re-measured:** every floor cell of ")
+                        .append(EngineType.valueOf(r.path("engine").asText()).label())
+                        .append(" (")
+                        .append(r.path("cells").asInt())
+                        .append(" cells, same method) at ")
+                        .append(r.path("at").asText())
+                        .append(", after the run: ")
+                        .append(r.path("reason").asText())
+                        .append("\n\n");
+            }
+        }
         md.append("Reproduce one cell with `scripts/bench --only '<engine> <operation> [against] [payload] [N t]'`,")
                 .append(" the words given in each table's *reproduce* column.\n\n");
     }

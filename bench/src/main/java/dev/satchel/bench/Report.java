@@ -76,6 +76,9 @@ public final class Report {
             Files.writeString(dir.resolve("README.md"), md.toString());
             return;
         }
+        if ("full".equals(mode)) {
+            md.append(PreviousReport.render(dir, paired));
+        }
         md.append(SoloReport.render(dir));
         md.append(DjangoReference.section(dir));
         if (EndToEndReport.present(dir)) {
