@@ -142,10 +142,15 @@ final class PreviousReport {
             case ENCRYPTED_COOKIES -> common + "; the floor writes and checks an issue time, as the engine does";
             case FILE -> common + "; the floor sets the file time before the fsync, as the engine does";
             case CACHE_CAFFEINE -> common + "; the floor expires each entry and is bounded like the engine's store";
-            case DB_SQLITE, DB_POSTGRES, DB_MARIADB ->
+            case DB_SQLITE ->
+                common + "; the floor runs the engine's plain UPDATE with a fresh expire_date (was an"
+                        + " upsert with a constant one) and prepares each statement once per connection, as the engine does";
+            case DB_POSTGRES, DB_MARIADB ->
                 common + "; the floor runs the engine's plain UPDATE with a fresh"
-                        + " expire_date (was an upsert with a constant one, which let PostgreSQL update in place)";
-            case CACHED_DB -> common + "; the floor runs the engine's UPDATE with a fresh expire_date";
+                        + " expire_date (was an upsert with a constant one, which spared the database the expire_date index)";
+            case CACHED_DB ->
+                common + "; the floor runs the engine's UPDATE with a fresh expire_date; the engine's save"
+                        + " now also takes a cache lease before the statement (logout stays final), one more round trip";
             default -> common + "; the floor writes a fresh expiry on every save";
         };
     }
