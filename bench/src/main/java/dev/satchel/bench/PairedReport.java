@@ -189,23 +189,12 @@ final class PairedReport {
                 .append("|---|---|---:|---:|---:|---:|---|---|\n");
         for (Measured m : rows) {
             EngineType e = m.cell().engine();
-            md.append("| ")
-                    .append(e.label())
-                    .append(" | ")
-                    .append(e.floorLabel())
-                    .append(" | ")
-                    .append(ops(m.satchelOps().median()))
-                    .append(" | ")
-                    .append(ops(m.otherOps().median()))
-                    .append(" | ")
-                    .append(ratioCell(m))
-                    .append(" | ")
-                    .append(m.ratio().n())
-                    .append(" | ")
-                    .append(check(m).orElse("ok"))
-                    .append(" | `")
-                    .append(m.cell().only())
-                    .append("` |\n");
+            row(
+                    e.label(),
+                    e.floorLabel(),
+                    ops(m.satchelOps().median()),
+                    ops(m.otherOps().median()),
+                    verdict(m));
         }
         md.append('\n');
         ratioChart(
@@ -237,29 +226,15 @@ final class PairedReport {
                 .append("|---|---|---|---|---:|---:|---:|---:|---:|---|---|\n");
         for (Measured m : rows) {
             Cell c = m.cell();
-            md.append("| ")
-                    .append(c.engine().label())
-                    .append(" | ")
-                    .append(peerLabel(c.against()))
-                    .append(" | ")
-                    .append(c.operation().label())
-                    .append(" | ")
-                    .append(c.payload().name().toLowerCase(Locale.ROOT))
-                    .append(" | ")
-                    .append(c.threads())
-                    .append(" | ")
-                    .append(ops(m.satchelOps().median()))
-                    .append(" | ")
-                    .append(ops(m.otherOps().median()))
-                    .append(" | ")
-                    .append(ratioCell(m))
-                    .append(" | ")
-                    .append(m.ratio().n())
-                    .append(" | ")
-                    .append(check(m).orElse("ok"))
-                    .append(" | `")
-                    .append(c.only())
-                    .append("` |\n");
+            row(
+                    c.engine().label(),
+                    peerLabel(c.against()),
+                    c.operation().label(),
+                    c.payload().name().toLowerCase(Locale.ROOT),
+                    String.valueOf(c.threads()),
+                    ops(m.satchelOps().median()),
+                    ops(m.otherOps().median()),
+                    verdict(m));
         }
         md.append('\n');
         List<Measured> cycles = rows.stream()
@@ -305,33 +280,29 @@ final class PairedReport {
         for (Measured m : rows) {
             Cell c = m.cell();
             double satchel = m.satchelOps().median();
-            md.append("| ")
-                    .append(c.engine().label())
-                    .append(" | ")
-                    .append(c.operation().label())
-                    .append(" | ")
-                    .append(c.againstFloor() ? c.against().toLowerCase(Locale.ROOT) : peerLabel(c.against()))
-                    .append(" | ")
-                    .append(c.payload().name().toLowerCase(Locale.ROOT))
-                    .append(" | ")
-                    .append(c.threads())
-                    .append(" | ")
-                    .append(ops(satchel))
-                    .append(" | ")
-                    .append(micros(c.threads() * 1e6 / satchel))
-                    .append(" | ")
-                    .append(ops(m.otherOps().median()))
-                    .append(" | ")
-                    .append(ratioCell(m))
-                    .append(" | ")
-                    .append(m.ratio().n())
-                    .append(" | ")
-                    .append(check(m).orElse("ok"))
-                    .append(" | `")
-                    .append(c.only())
-                    .append("` |\n");
+            row(
+                    c.engine().label(),
+                    c.operation().label(),
+                    c.againstFloor() ? c.against().toLowerCase(Locale.ROOT) : peerLabel(c.against()),
+                    c.payload().name().toLowerCase(Locale.ROOT),
+                    String.valueOf(c.threads()),
+                    ops(satchel),
+                    micros(c.threads() * 1e6 / satchel),
+                    ops(m.otherOps().median()),
+                    verdict(m));
         }
         md.append('\n');
+    }
+
+    /** The cells every table ends with: ratio, pairs, check, and how to reproduce the cell. */
+    private static String verdict(Measured m) {
+        return ratioCell(m) + " | " + m.ratio().n() + " | " + check(m).orElse("ok") + " | `"
+                + m.cell().only() + "`";
+    }
+
+    /** One Markdown table row. */
+    private void row(String... cells) {
+        md.append("| ").append(String.join(" | ", cells)).append(" |\n");
     }
 
     private void failed() {

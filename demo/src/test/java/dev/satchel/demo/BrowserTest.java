@@ -126,7 +126,11 @@ class BrowserTest {
         name.clear();
         name.sendKeys(username);
         driver.findElement(By.id("password")).sendKeys(password);
-        driver.findElement(By.id("submit")).click();
+        WebElement button = driver.findElement(By.id("submit"));
+        button.click();
+        // The answer may come back to the same URL (a refused log-in): wait for the page to be replaced
+        // first, or the next lookup can still read the old one.
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.stalenessOf(button));
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.urlContains(expectedUrlPart));
     }
 
