@@ -70,7 +70,7 @@ public final class BenchMain {
                     4,
                     TimeValue.milliseconds(200),
                     12,
-                    PairedPlan.quick(engines, peers),
+                    PairedPlan.quick(engines),
                     false,
                     100_000);
         }

@@ -1,54 +1,20 @@
 package dev.satchel.bench;
 
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Map;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The signed cookie's floor: Django's {@code signed_cookies} format done directly with the JDK and
- * Jackson, the least any cookie Django can read costs. Writing: JSON as Python's {@code
- * json.dumps(separators=(',', ':'))} writes it (Jackson, compact, non-ASCII escaped in lower-case
- * hex), zlib when that
- * saves two bytes or more (marked by a leading {@code '.'}), base64url, the signing time in base62,
- * and HMAC-SHA256 under Django's salted key ({@code sha256(salt + "signer" + secret)}). Reading: the
- * signature, the age against the cookie age, inflation, JSON. Nothing of Satchel is used; Satchel's
- * {@code signed_cookies} engine reads what this writes. Thread-safe.
+ * The signed cookie's floor: Django's {@code signed_cookies} format done directly ({@link
+ * DjangoCodec} under the backend's salt, the age checked against the cookie age), the least any cookie
+ * Django can read costs. Satchel's {@code signed_cookies} engine reads what this writes. Thread-safe.
  */
 final class DjangoCookieFloor implements Floor {
     /** The salt of Django's {@code signed_cookies} backend. */
     static final String SALT = "django.contrib.sessions.backends.signed_cookies";
 
-    private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-
-    /** Python's escapes (non-ASCII as lower-case hex); the payloads hold no float or DEL, where Python differs. */
-    private final ObjectMapper json = JsonMapper.builder()
-            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-            .build();
-
-    private final ThreadLocal<Mac> macs;
-    private final ThreadLocal<Deflater> deflaters = ThreadLocal.withInitial(() -> new Deflater(6));
-    private final ThreadLocal<Inflater> inflaters = ThreadLocal.withInitial(Inflater::new);
-    private final Clock clock;
-    private final long maxAgeSeconds;
+    private final DjangoCodec codec;
 
     /**
      * @param secret Django's {@code SECRET_KEY}
@@ -56,136 +22,27 @@ final class DjangoCookieFloor implements Floor {
      * @param clock the signing time and the age check (the engine's clock)
      */
     DjangoCookieFloor(String secret, Duration maxAge, Clock clock) {
-        this.clock = clock;
-        this.maxAgeSeconds = maxAge.getSeconds();
-        byte[] key;
-        try {
-            key = MessageDigest.getInstance("SHA-256")
-                    .digest((SALT + "signer" + secret).getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        this.macs = ThreadLocal.withInitial(() -> {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(key, "HmacSHA256"));
-                return mac;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        this.codec = new DjangoCodec(secret, SALT, maxAge, clock);
     }
 
     @Override
     public Object load(String cookie) {
-        int sigAt = cookie.lastIndexOf(':');
-        String signed = cookie.substring(0, sigAt);
-        if (!MessageDigest.isEqual(
-                signature(signed), cookie.substring(sigAt + 1).getBytes(StandardCharsets.US_ASCII))) {
-            throw new IllegalStateException("bad signature");
-        }
-        int timeAt = signed.lastIndexOf(':');
-        long age = clock.instant().getEpochSecond() - base62(signed, timeAt + 1);
-        if (age > maxAgeSeconds) {
-            throw new IllegalStateException("cookie signed " + age + " s ago, over the cookie age");
-        }
-        boolean compressed = signed.charAt(0) == '.';
-        byte[] bytes = B64D.decode(signed.substring(compressed ? 1 : 0, timeAt));
-        try {
-            return json.readValue(compressed ? inflate(bytes) : bytes, Map.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return codec.decode(cookie);
     }
 
     @Override
     public String save(String key, Map<String, Object> data, String encoded, Instant expiry) {
-        return write(data);
+        return codec.encode(data);
     }
 
     @Override
     public String create(Map<String, Object> data, String encoded, Instant expiry) {
-        return write(data);
+        return codec.encode(data);
     }
 
     /** The cookie value for {@code data}, signed now. */
     String write(Map<String, Object> data) {
-        byte[] raw;
-        try {
-            raw = json.writeValueAsBytes(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        byte[] zipped = deflate(raw);
-        String payload = zipped.length < raw.length - 1 ? "." + B64.encodeToString(zipped) : B64.encodeToString(raw);
-        String signed = payload + ':' + base62(clock.instant().getEpochSecond());
-        return signed + ':' + new String(signature(signed), StandardCharsets.US_ASCII);
-    }
-
-    private byte[] signature(String signed) {
-        return B64.encode(macs.get().doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
-    }
-
-    private byte[] deflate(byte[] in) {
-        Deflater d = deflaters.get();
-        d.reset();
-        d.setInput(in);
-        d.finish();
-        byte[] out = new byte[in.length + 64];
-        int n = 0;
-        while (!d.finished()) {
-            if (n == out.length) {
-                out = Arrays.copyOf(out, out.length * 2);
-            }
-            n += d.deflate(out, n, out.length - n);
-        }
-        return Arrays.copyOf(out, n);
-    }
-
-    private byte[] inflate(byte[] in) {
-        Inflater inf = inflaters.get();
-        inf.reset();
-        inf.setInput(in);
-        byte[] out = new byte[in.length * 4 + 64];
-        int n = 0;
-        try {
-            while (!inf.finished()) {
-                if (n == out.length) {
-                    out = Arrays.copyOf(out, out.length * 2);
-                }
-                int got = inf.inflate(out, n, out.length - n);
-                if (got == 0 && inf.needsInput()) {
-                    throw new IllegalStateException("truncated zlib data");
-                }
-                n += got;
-            }
-        } catch (DataFormatException e) {
-            throw new IllegalStateException(e);
-        }
-        return Arrays.copyOf(out, n);
-    }
-
-    static String base62(long n) {
-        if (n == 0) {
-            return "0";
-        }
-        StringBuilder sb = new StringBuilder(8);
-        for (long v = n; v > 0; v /= 62) {
-            sb.append(BASE62.charAt((int) (v % 62)));
-        }
-        return sb.reverse().toString();
-    }
-
-    private static long base62(String s, int from) {
-        long v = 0;
-        for (int i = from; i < s.length(); i++) {
-            int digit = BASE62.indexOf(s.charAt(i));
-            if (digit < 0) {
-                throw new IllegalStateException("bad timestamp");
-            }
-            v = v * 62 + digit;
-        }
-        return v;
+        return codec.encode(data);
     }
 
     @Override

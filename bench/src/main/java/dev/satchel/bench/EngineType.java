@@ -187,17 +187,36 @@ public enum EngineType {
         return label;
     }
 
-    /** What its floor does. */
+    /**
+     * What its floor does: for a server-side engine the store plus Django's codec by hand (the least a
+     * Django-compatible engine can cost); for a cookie engine the cookie codec itself.
+     */
     public String floorLabel() {
-        return floorLabel;
+        return serverSide() ? floorLabel + " + Django's codec by hand" : floorLabel;
+    }
+
+    /** What its {@link Floors#RAW raw} floor does: the store alone, the bytes ready-made. */
+    public String rawFloorLabel() {
+        return floorLabel + ", bytes ready-made (no codec)";
+    }
+
+    /** Whether its saves wait for a disk (a file, SQLite, or a database server that syncs its log). */
+    public boolean writesToDisk() {
+        return this == FILE || this == DB_SQLITE || this == DB_POSTGRES || this == DB_MARIADB || this == CACHED_DB;
+    }
+
+    /** Whether it keeps sessions on the server (every engine but the two cookie engines). */
+    public boolean serverSide() {
+        return this != SIGNED_COOKIES && this != ENCRYPTED_COOKIES;
     }
 
     /**
-     * The names of the floors it is also compared with, besides its own ({@code FLOOR:<name>}); {@link
-     * Fixture#extraFloors()} opens them.
+     * The names of the floors it is also compared with, besides its own ({@code FLOOR:<name>}): the
+     * {@link Floors#RAW raw} store for a server-side engine; {@link Fixture#extraFloors()} opens the
+     * others.
      */
     public List<String> extraFloors() {
-        return List.of();
+        return serverSide() ? List.of(Floors.RAW) : List.of();
     }
 
     /** Whether it runs without any server. */
@@ -217,7 +236,7 @@ public enum EngineType {
 
     /** The cookie engines keep the session in a 4 KB cookie, which the large payload cannot fit. */
     public boolean holds(Payload payload) {
-        return payload != Payload.LARGE || (this != SIGNED_COOKIES && this != ENCRYPTED_COOKIES);
+        return payload != Payload.LARGE || serverSide();
     }
 
     /** Whether every server it needs accepts connections on its port. */

@@ -5,8 +5,17 @@ final class Opponents {
     private Opponents() {}
 
     static Contender open(String against, Fixture fixture) {
+        EngineType type = fixture.type();
         if (against.equals("FLOOR")) {
-            return new FloorContender(fixture.type().floorLabel(), fixture, fixture.floor());
+            Floor floor = type.serverSide()
+                    ? Floors.withDjangoCodec(
+                            fixture.floor(),
+                            new DjangoCodec(EngineType.SECRET, DjangoCodec.SERVER_SALT, null, fixture.clock()))
+                    : fixture.floor();
+            return new FloorContender(type.floorLabel(), fixture, floor);
+        }
+        if (against.equals("FLOOR:" + Floors.RAW) && type.serverSide()) {
+            return new FloorContender(type.rawFloorLabel(), fixture, fixture.floor());
         }
         if (against.startsWith("FLOOR:")) {
             String name = against.substring(6);

@@ -72,9 +72,32 @@ public class PairedBenchmark {
             int slots = PER_THREAD * MAX_THREADS;
             satchel.prepare(payload.data(), slots);
             other.prepare(payload.data(), slots);
+            if (engine.writesToDisk()) {
+                settleDisk();
+            }
         } catch (RuntimeException | Error e) {
             recordFailure(e);
             throw e;
+        }
+    }
+
+    /**
+     * Writes out what earlier cells (or other programs) left dirty in the page cache before a cell
+     * whose writes wait for the disk, so a backlog of someone else's writes does not land in this
+     * cell's fsyncs: an fsync's cost depends on what the journal holds besides its own file.
+     */
+    private static void settleDisk() {
+        try {
+            Process sync = new ProcessBuilder("sync").inheritIO().start();
+            if (!sync.waitFor(60, TimeUnit.SECONDS)) {
+                sync.destroyForcibly();
+                throw new IllegalStateException("sync did not return within 60 s");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run sync", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for sync", e);
         }
     }
 

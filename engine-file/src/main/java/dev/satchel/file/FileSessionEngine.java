@@ -104,7 +104,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Expiry: the modification time</h2>
  *
  * By default ({@value #EXPIRY_SOURCE}{@code =mtime}) Satchel sets each file's modification time to the session's absolute expiry, so a directory listing
- * plus one metadata read per file tells which sessions are over. The rule, applied by {@link #load}
+ * plus one metadata read per file tells which sessions are over. The access time is set one second
+ * later still: under {@code relatime}, Linux's default, a read rewrites the access time of a file
+ * whose access time is not later than its modification time, so a load would otherwise write the
+ * inode and the next fsync journal it. The rule, applied by {@link #load}
  * and by {@link #sweeper() clearExpired} alike:
  *
  * <ol>

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -50,6 +51,30 @@ class FileSessionEngineTest {
             f.engine.save(key, record(f, Map.of("a", 1L), 60), SaveMode.CREATE);
             assertEquals(List.of("shopsessoprobs138eb4cduynocczke0vdao9t51"), Fixture.names(dir));
             assertEquals(dir.resolve("shopsess" + key), f.engine.fileOf(key));
+        }
+    }
+
+    @Test
+    void accessTime_isTheExpiryToo_soALoadWritesNoInode() throws Exception {
+        // With relatime (Linux's default) a read sets the access time of a file whose access time is
+        // not later than its modification time: with only the modification time in the future every
+        // load would write the inode, and the next fsync would journal it.
+        try (Fixture f = Fixture.open(dir)) {
+            Session s = f.sessions.newSession();
+            s.put("a", 1L);
+            s.save();
+            Path file = f.engine.fileOf(s.getSessionKey());
+            BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
+            assertTrue(
+                    before.lastAccessTime().compareTo(before.lastModifiedTime()) > 0,
+                    "access time later than the modification time");
+            assertTrue(before.lastModifiedTime().toInstant().isAfter(Instant.now()), "the expiry is ahead");
+            assertEquals(1L, ((Number) f.sessions.session(s.getSessionKey()).get("a")).longValue());
+            Files.readAllBytes(file); // a plain read too, as another process would
+            assertEquals(
+                    before.lastAccessTime(),
+                    Files.readAttributes(file, BasicFileAttributes.class).lastAccessTime(),
+                    "reading a live session leaves its access time alone");
         }
     }
 
