@@ -15,9 +15,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * "What changed since the previous report": the headline ratios of the previous full run (its
- * files, in the unpaired format of 2026-11-22: ratios of JMH means) beside this run's paired
- * medians, with the change of method or fairness that moved each one.
+ * "What changed since the previous reports": the headline ratios of the newest older paired full run
+ * and of the newest unpaired one (the format of 2026-11-22: ratios of JMH means) beside this run's,
+ * with the change of method or fairness that moved each one.
  */
 final class PreviousReport {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,7 +25,162 @@ final class PreviousReport {
     private PreviousReport() {}
 
     static String render(Path dir, PairedResults now) throws IOException {
-        Optional<Path> previous = previous(dir);
+        return sincePaired(dir, now) + sinceUnpaired(dir, now);
+    }
+
+    /**
+     * The newest older paired full run beside this one: every headline ratio it published (cycle
+     * against the floor, against each peer, against Django), then and now, with what moved it.
+     */
+    private static String sincePaired(Path dir, PairedResults now) throws IOException {
+        Optional<Path> previous = previousFull(dir, true);
+        if (previous.isEmpty()) {
+            return "";
+        }
+        Path old = previous.get();
+        PairedResults then = PairedResults.read(old.resolve("jmh-result.json"));
+        StringBuilder md = new StringBuilder();
+        md.append("## What changed since the previous paired run\n\n");
+        md.append("The request cycle (medium payload, 1 thread) in [")
+                .append(old.getFileName())
+                .append("](../")
+                .append(old.getFileName())
+                .append("/README.md) and in this run, both paired with the same method. Since then each server-side ")
+                .append(
+                        "engine's floor includes Django's codec done by hand (the raw store alone is now the extra floor ")
+                .append(
+                        "`raw`), so those ratios are not comparable with the previous ones: the raw-store ratio of this ")
+                .append(
+                        "run is given beside them. The previous figures against the floor are withdrawn; these replace ")
+                .append("them.\n\n");
+        md.append("| comparison | engine | previous | now | now against the raw store | what changed |\n")
+                .append("|---|---|---:|---:|---:|---|\n");
+        for (EngineType e : EngineType.values()) {
+            Optional<Measured> was = then.get(new Cell(e, Operation.CYCLE, "FLOOR", Payload.MEDIUM, 1));
+            Optional<Measured> is = now.get(new Cell(e, Operation.CYCLE, "FLOOR", Payload.MEDIUM, 1));
+            if (was.isEmpty() || is.isEmpty()) {
+                continue;
+            }
+            Optional<Measured> raw = now.get(new Cell(e, Operation.CYCLE, "FLOOR:" + Floors.RAW, Payload.MEDIUM, 1));
+            md.append("| against its floor | ")
+                    .append(e.label())
+                    .append(" | ")
+                    .append(PairedReport.ratioCell(was.get()))
+                    .append(" | ")
+                    .append(PairedReport.ratioCell(is.get()))
+                    .append(" | ")
+                    .append(raw.map(PairedReport::ratioCell).orElse("–"))
+                    .append(" | ")
+                    .append(pairedFloorChange(e, was.get(), is.get(), raw))
+                    .append(" |\n");
+        }
+        for (PeerType p : PeerType.values()) {
+            Cell c = new Cell(p.satchel(), Operation.CYCLE, p.name(), Payload.MEDIUM, 1);
+            Optional<Measured> was = then.get(c);
+            Optional<Measured> is = now.get(c);
+            if (was.isPresent() && is.isPresent()) {
+                md.append("| against ")
+                        .append(p.label())
+                        .append(" | ")
+                        .append(p.satchel().label())
+                        .append(" | ")
+                        .append(PairedReport.ratioCell(was.get()))
+                        .append(" | ")
+                        .append(PairedReport.ratioCell(is.get()))
+                        .append(" | – | ")
+                        .append(moved(was.get().ratio(), is.get().ratio()))
+                        .append(" |\n");
+            }
+        }
+        Map<String, JsonNode> djangoThen = djangoCycles(old);
+        Map<String, JsonNode> djangoNow = djangoCycles(dir);
+        for (Map.Entry<String, JsonNode> e : djangoNow.entrySet()) {
+            JsonNode was = djangoThen.get(e.getKey());
+            if (was == null) {
+                continue;
+            }
+            JsonNode is = e.getValue();
+            md.append("| against Django | ")
+                    .append(EngineType.valueOf(e.getKey()).label())
+                    .append(" | ")
+                    .append(djangoCell(was))
+                    .append(" | ")
+                    .append(djangoCell(is))
+                    .append(" | – | ")
+                    .append(moved(
+                            was.path("ratio").asDouble(),
+                            was.path("low").asDouble(Double.NaN),
+                            was.path("high").asDouble(Double.NaN),
+                            is.path("ratio").asDouble(),
+                            is.path("low").asDouble(Double.NaN),
+                            is.path("high").asDouble(Double.NaN)))
+                    .append(" |\n");
+        }
+        md.append('\n');
+        return md.toString();
+    }
+
+    private static String pairedFloorChange(EngineType e, Measured was, Measured is, Optional<Measured> raw) {
+        if (!e.serverSide()) {
+            return "same floor and method: " + moved(was.ratio(), is.ratio());
+        }
+        String change = "the floor now encodes and decodes with Django's codec by hand";
+        if (e == EngineType.FILE) {
+            change += "; the engine (and floor) set each file's access time past its expiry, so a load no longer"
+                    + " rewrites the inode under relatime";
+        }
+        if (e.writesToDisk()) {
+            change += "; the cell starts after a sync";
+        }
+        return change
+                + raw.map(r -> "; against the raw store, as the previous floor was: " + moved(was.ratio(), r.ratio()))
+                        .orElse("");
+    }
+
+    /** Whether a ratio moved beyond both intervals, in words. */
+    private static String moved(Stats.Median was, Stats.Median is) {
+        return moved(was.median(), was.low(), was.high(), is.median(), is.low(), is.high());
+    }
+
+    private static String moved(double was, double wasLow, double wasHigh, double is, double isLow, double isHigh) {
+        if (Double.isNaN(wasLow) || Double.isNaN(isLow)) {
+            return String.format(java.util.Locale.ROOT, "%+.0f %%", (is / was - 1) * 100);
+        }
+        boolean apart = isLow > wasHigh || isHigh < wasLow;
+        return String.format(java.util.Locale.ROOT, "%+.0f %%", (is / was - 1) * 100)
+                + (apart ? ", the intervals do not overlap" : ", within the intervals");
+    }
+
+    /** Django's paired cycle ratios (medium payload) of a run, by Satchel engine name. */
+    private static Map<String, JsonNode> djangoCycles(Path run) throws IOException {
+        Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
+        Path file = run.resolve("django.json");
+        if (!Files.exists(file)) {
+            return out;
+        }
+        for (JsonNode r : JSON.readTree(file.toFile()).path("results")) {
+            if (r.path("payload").asText().equals("MEDIUM")
+                    && r.path("operation").asText().equals("cycle")
+                    && r.path("error").isNull()
+                    && r.has("ratio")) {
+                out.put(r.path("engine").asText(), r);
+            }
+        }
+        return out;
+    }
+
+    private static String djangoCell(JsonNode r) {
+        double low = r.path("low").asDouble(Double.NaN);
+        return PairedReport.x(r.path("ratio").asDouble())
+                + (Double.isNaN(low)
+                        ? ""
+                        : " [" + PairedReport.num(low) + "–"
+                                + PairedReport.num(r.path("high").asDouble()) + "]");
+    }
+
+    /** The pre-paired report (2026-11-22): ratios of means, re-issued with the paired method's figures. */
+    private static String sinceUnpaired(Path dir, PairedResults now) throws IOException {
+        Optional<Path> previous = previousFull(dir, false);
         if (previous.isEmpty()) {
             return "";
         }
@@ -80,7 +235,7 @@ final class PreviousReport {
             }
         }
         StringBuilder md = new StringBuilder();
-        md.append("## What changed since the previous report\n\n");
+        md.append("## What changed since the unpaired report\n\n");
         md.append("The request cycle (medium payload, 1 thread) in [")
                 .append(old.getFileName())
                 .append("](../")
@@ -134,7 +289,11 @@ final class PreviousReport {
     }
 
     private static String floorChange(EngineType e) {
-        String common = "paired in one JVM, 3 JVMs, medians";
+        String common = "paired in one JVM, 3 JVMs, medians"
+                + (e.serverSide()
+                        ? "; the floor now also encodes and decodes with Django's codec by hand (the store alone is"
+                                + " the extra floor `raw`)"
+                        : "");
         return switch (e) {
             case SIGNED_COOKIES ->
                 common + "; the floor is now Django's own cookie codec (was HMAC + Jackson, which skips"
@@ -177,8 +336,8 @@ final class PreviousReport {
                 .append(" |\n");
     }
 
-    /** The newest sibling {@code *-full} directory older than {@code dir} in the old, unpaired format. */
-    private static Optional<Path> previous(Path dir) throws IOException {
+    /** The newest sibling {@code *-full} directory older than {@code dir}, paired or in the old, unpaired format. */
+    private static Optional<Path> previousFull(Path dir, boolean paired) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         String self = dir.toAbsolutePath().getFileName().toString();
         if (parent == null || !Files.isDirectory(parent)) {
@@ -192,7 +351,7 @@ final class PreviousReport {
                             .reversed())
                     .toList();
             for (Path p : older) {
-                if (PairedResults.read(p.resolve("jmh-result.json")).isEmpty()) {
+                if (PairedResults.read(p.resolve("jmh-result.json")).isEmpty() != paired) {
                     return Optional.of(p);
                 }
             }
