@@ -55,6 +55,13 @@ public final class BenchMain {
             boolean extras,
             int expirySessions) {
 
+        /**
+         * Warm-up iterations per JVM (5 per side): the slowest side to settle, the encrypted cookie's
+         * floor (AES-GCM and Jackson), was still speeding up through the first 2 s of a JVM, which
+         * made two quick runs differ by 21 % with 4 warm-ups.
+         */
+        static final int WARMUPS = 10;
+
         public Plan {
             if (warmups % 2 != 0 || measurements % 2 != 0) {
                 throw new IllegalArgumentException("warm-ups and measurements come in pairs: use even counts");
@@ -67,7 +74,7 @@ public final class BenchMain {
                     engines,
                     peers,
                     2,
-                    4,
+                    WARMUPS,
                     TimeValue.milliseconds(200),
                     12,
                     PairedPlan.quick(engines),
@@ -81,7 +88,7 @@ public final class BenchMain {
                     engines,
                     peers,
                     3,
-                    4,
+                    WARMUPS,
                     TimeValue.milliseconds(200),
                     12,
                     PairedPlan.full(engines, peers),
@@ -90,7 +97,8 @@ public final class BenchMain {
         }
 
         static Plan only(Set<EngineType> engines, Set<PeerType> peers, PairedPlan.Group cell) {
-            return new Plan("only", engines, peers, 3, 4, TimeValue.milliseconds(250), 16, List.of(cell), false, 0);
+            return new Plan(
+                    "only", engines, peers, 3, WARMUPS, TimeValue.milliseconds(250), 16, List.of(cell), false, 0);
         }
 
         /** The cells this plan measures, in order. */

@@ -161,7 +161,11 @@ final class PairedReport {
                         .append(EngineType.valueOf(r.path("engine").asText()).label())
                         .append(" (")
                         .append(r.path("cells").asInt())
-                        .append(" cells, same method) at ")
+                        .append(
+                                r.has("warmups") && r.path("warmups").asInt() != warmups
+                                        ? " cells, same method but "
+                                                + r.path("warmups").asInt() + " warm-up iterations) at "
+                                        : " cells, same method) at ")
                         .append(r.path("at").asText())
                         .append(", after the run: ")
                         .append(r.path("reason").asText())

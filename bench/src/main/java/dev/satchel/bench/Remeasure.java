@@ -19,7 +19,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * {@code --remeasure DIR ENGINE REASON}: measures again, with the run's own method (forks,
- * iterations), every floor cell of one engine that run planned, replaces those cells in its {@code
+ * iterations; warm-ups as the run had or as many as a new run has, if more), every floor cell of one engine that run planned, replaces those cells in its {@code
  * jmh-result.json}, records which cells and why in {@code run.json} (the report lists them), and
  * rewrites the report. For a floor found unfair after a long run, without hiding that it was.
  */
@@ -27,6 +27,14 @@ final class Remeasure {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Remeasure() {}
+
+    /**
+     * The run's warm-up count, or today's default if that is longer: a re-measurement never warms up
+     * less than a new run would (the report states the count used).
+     */
+    static int warmups(JsonNode run) {
+        return Math.max(run.path("warmups").asInt(), BenchMain.Plan.WARMUPS);
+    }
 
     static void run(Path dir, EngineType engine, String reason) throws IOException, RunnerException {
         JsonNode run = JSON.readTree(dir.resolve("run.json").toFile());
@@ -61,7 +69,7 @@ final class Remeasure {
                 engines,
                 EnumSet.noneOf(PeerType.class),
                 run.path("forks").asInt(),
-                run.path("warmups").asInt(),
+                warmups(run),
                 TimeValue.milliseconds(run.path("iterationMillis").asLong()),
                 run.path("measurements").asInt(),
                 new ArrayList<>(groups.values()),
@@ -99,6 +107,7 @@ final class Remeasure {
         note.put("engine", engine.name());
         note.put("cells", cells.size());
         note.put("reason", reason);
+        note.put("warmups", warmups(run));
         note.put("at", Instant.now().toString());
         JSON.writeValue(dir.resolve("run.json").toFile(), updated);
         Report.write(dir);
