@@ -132,13 +132,24 @@ public final class JsonSerializer implements SessionSerializer {
     @Override
     public Object deserialize(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
+        // Pure ASCII (all Satchel and Django ever write) reads the same as latin-1 and UTF-8, so
+        // Jackson's byte parser can take it directly; anything else goes through the latin-1 reader.
+        return parse(bytes, isAscii(bytes));
+    }
+
+    /**
+     * What {@link #deserialize} gives when it takes the general path (the latin-1 reader) whatever the
+     * bytes; package-private so that tests can check that both paths agree on ASCII input.
+     */
+    Object deserializeThroughReader(byte[] bytes) {
+        return parse(Objects.requireNonNull(bytes, "bytes"), false);
+    }
+
+    private Object parse(byte[] bytes, boolean ascii) {
         if (bytes.length == 0) {
             throw new MalformedPayloadException("invalid JSON: empty input");
         }
-        // Pure ASCII (all Satchel and Django ever write) reads the same as latin-1 and UTF-8, so
-        // Jackson's byte parser can take it directly; anything else goes through the latin-1 reader.
-        try (JsonParser p =
-                isAscii(bytes) ? factory.createParser(bytes) : factory.createParser(new Latin1Reader(bytes))) {
+        try (JsonParser p = ascii ? factory.createParser(bytes) : factory.createParser(new Latin1Reader(bytes))) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw new MalformedPayloadException("invalid JSON: no value, only whitespace");
