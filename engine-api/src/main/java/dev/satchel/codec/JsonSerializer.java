@@ -134,7 +134,7 @@ public final class JsonSerializer implements SessionSerializer {
         Objects.requireNonNull(bytes, "bytes");
         // Pure ASCII (all Satchel and Django ever write) reads the same as latin-1 and UTF-8, so
         // Jackson's byte parser can take it directly; anything else goes through the latin-1 reader.
-        return parse(bytes, isAscii(bytes));
+        return parse(bytes, isAsciiWithoutNul(bytes));
     }
 
     /**
@@ -480,9 +480,14 @@ public final class JsonSerializer implements SessionSerializer {
         }
     }
 
-    private static boolean isAscii(byte[] bytes) {
+    /**
+     * Whether Jackson's byte parser reads the bytes as Python reads them: ASCII without NUL. From a
+     * NUL among the first four bytes Jackson guesses UTF-16 or UTF-32, so {@code "\0" "6"} would
+     * read as {@code 6} (a NUL is never valid JSON, which the latin-1 reader reports).
+     */
+    private static boolean isAsciiWithoutNul(byte[] bytes) {
         for (byte b : bytes) {
-            if (b < 0) {
+            if (b <= 0) {
                 return false;
             }
         }
