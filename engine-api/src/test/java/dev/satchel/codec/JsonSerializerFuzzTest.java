@@ -13,6 +13,7 @@ import dev.satchel.testing.FuzzData;
 import dev.satchel.testing.Fuzzing;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,17 +89,17 @@ class JsonSerializerFuzzTest {
     @FuzzTest
     void modelCheck_acceptsTheModelAndRefusesEverythingElse(byte[] input) {
         FuzzData data = new FuzzData(input);
-        boolean[] inModel = {true};
-        Object value = graph(data, 6, inModel, new ArrayList<>());
+        Object value = graph(data, 6, new ArrayList<>());
+        boolean inModel = inModel(value, new IdentityHashMap<>());
         byte[] written;
         try {
             written = DEFAULT.serialize(value);
         } catch (IllegalArgumentException e) {
-            assertTrue(!inModel[0], "refused a value of the model: " + e.getMessage());
+            assertTrue(!inModel, "refused a value of the model: " + e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> JsonValues.canonicalize("k", value));
             return;
         }
-        if (!inModel[0]) {
+        if (!inModel) {
             fail("wrote a value outside the model");
         }
         Object expected = FuzzData.canonical(value);
@@ -140,11 +141,44 @@ class JsonSerializerFuzzTest {
         }
     }
 
-    /** A value of the model with, now and then, something outside it (recorded in {@code inModel}). */
-    private static Object graph(FuzzData data, int depth, boolean[] inModel, List<Object> open) {
+    /**
+     * Whether a graph is in the model, checked independently of JsonModel: the scalar types, lists,
+     * maps with String keys, no container inside itself.
+     */
+    private static boolean inModel(Object value, IdentityHashMap<Object, Boolean> path) {
+        if (value instanceof Map<?, ?> || value instanceof List<?>) {
+            if (path.put(value, true) != null) {
+                return false;
+            }
+            boolean ok = true;
+            if (value instanceof Map<?, ?> map) {
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    ok &= e.getKey() instanceof String && inModel(e.getValue(), path);
+                }
+            } else {
+                for (Object item : (List<?>) value) {
+                    ok &= inModel(item, path);
+                }
+            }
+            path.remove(value);
+            return ok;
+        }
+        return value == null
+                || value instanceof String
+                || value instanceof Boolean
+                || value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Byte
+                || value instanceof java.math.BigInteger
+                || value instanceof Double
+                || value instanceof Float;
+    }
+
+    /** A value of the model with, now and then, something outside it. */
+    private static Object graph(FuzzData data, int depth, List<Object> open) {
         int kind = data.nextByte();
         if (kind >= 0xf0) {
-            inModel[0] = false;
             switch (kind & 7) {
                 case 0:
                     return new Object();
@@ -175,7 +209,7 @@ class JsonSerializerFuzzTest {
                 Map<String, Object> map = new LinkedHashMap<>();
                 open.add(map);
                 for (int i = 0; i < n; i++) {
-                    map.put(data.nextString(16), graph(data, depth - 1, inModel, open));
+                    map.put(data.nextString(16), graph(data, depth - 1, open));
                 }
                 open.remove(open.size() - 1);
                 return map;
@@ -183,7 +217,7 @@ class JsonSerializerFuzzTest {
             List<Object> list = new ArrayList<>();
             open.add(list);
             for (int i = 0; i < n; i++) {
-                list.add(graph(data, depth - 1, inModel, open));
+                list.add(graph(data, depth - 1, open));
             }
             open.remove(open.size() - 1);
             return list;
