@@ -132,13 +132,24 @@ public final class JsonSerializer implements SessionSerializer {
     @Override
     public Object deserialize(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
+        // Pure ASCII (all Satchel and Django ever write) reads the same as latin-1 and UTF-8, so
+        // Jackson's byte parser can take it directly; anything else goes through the latin-1 reader.
+        return parse(bytes, isAsciiWithoutNul(bytes));
+    }
+
+    /**
+     * What {@link #deserialize} gives when it takes the general path (the latin-1 reader) whatever the
+     * bytes; package-private so that tests can check that both paths agree on ASCII input.
+     */
+    Object deserializeThroughReader(byte[] bytes) {
+        return parse(Objects.requireNonNull(bytes, "bytes"), false);
+    }
+
+    private Object parse(byte[] bytes, boolean ascii) {
         if (bytes.length == 0) {
             throw new MalformedPayloadException("invalid JSON: empty input");
         }
-        // Pure ASCII (all Satchel and Django ever write) reads the same as latin-1 and UTF-8, so
-        // Jackson's byte parser can take it directly; anything else goes through the latin-1 reader.
-        try (JsonParser p =
-                isAscii(bytes) ? factory.createParser(bytes) : factory.createParser(new Latin1Reader(bytes))) {
+        try (JsonParser p = ascii ? factory.createParser(bytes) : factory.createParser(new Latin1Reader(bytes))) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw new MalformedPayloadException("invalid JSON: no value, only whitespace");
@@ -469,9 +480,14 @@ public final class JsonSerializer implements SessionSerializer {
         }
     }
 
-    private static boolean isAscii(byte[] bytes) {
+    /**
+     * Whether Jackson's byte parser reads the bytes as Python reads them: ASCII without NUL. From a
+     * NUL among the first four bytes Jackson guesses UTF-16 or UTF-32, so {@code "\0" "6"} would
+     * read as {@code 6} (a NUL is never valid JSON, which the latin-1 reader reports).
+     */
+    private static boolean isAsciiWithoutNul(byte[] bytes) {
         for (byte b : bytes) {
-            if (b < 0) {
+            if (b <= 0) {
                 return false;
             }
         }

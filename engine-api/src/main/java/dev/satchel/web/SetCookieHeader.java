@@ -20,6 +20,10 @@ public final class SetCookieHeader {
             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~:";
     /** The expiry date Django gives a deletion cookie. */
     public static final String EPOCH = "Thu, 01 Jan 1970 00:00:00 GMT";
+    /** The range of years Python's {@code formatdate} writes. */
+    private static final Instant FIRST_DATE = Instant.parse("0001-01-01T00:00:00Z");
+
+    private static final Instant LAST_DATE = Instant.parse("9999-12-31T23:59:59Z");
 
     private SetCookieHeader() {}
 
@@ -83,9 +87,21 @@ public final class SetCookieHeader {
         return sb.toString();
     }
 
-    /** An RFC 1123 date, whole seconds, as Django's {@code http_date}. */
+    /**
+     * An RFC 1123 date, whole seconds, as Django's {@code http_date} for years 1 to 9999. Python
+     * cannot write other years (Django fails on such an expiry); they are written as the last date
+     * it can write or, before year 1, as {@link #EPOCH}, so that the cookie date is still a valid one
+     * on the same side of now (a five-digit or signed year is not a cookie date).
+     */
     public static String httpDate(Instant instant) {
-        return HTTP_DATE.format(Instant.ofEpochSecond(Math.floorDiv(instant.toEpochMilli(), 1000L)));
+        Instant second = Instant.ofEpochSecond(instant.getEpochSecond());
+        if (second.isAfter(LAST_DATE)) {
+            return HTTP_DATE.format(LAST_DATE);
+        }
+        if (second.isBefore(FIRST_DATE)) {
+            return EPOCH;
+        }
+        return HTTP_DATE.format(second);
     }
 
     /** Python's cookie-value quoting: legal values as they are, others in double quotes. */

@@ -505,6 +505,18 @@ class JsonSerializerTest {
         assertThrows(NullPointerException.class, () -> JSON.deserialize(null));
     }
 
+    /**
+     * Found by JsonSerializerFuzzTest (its input crash-fea46331...): Jackson's byte parser, given ASCII
+     * bytes with a NUL among the first four, guessed UTF-16 and read {@code "\0" "6"} as 6, where
+     * Python (and the latin-1 reader) refuse the NUL.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"\u00006", "\u0000{\u0000}", "6\u0000", "{}\u0000\u0000\u0000", "\u0000\u0000\u00006"})
+    void aNulByte_isInvalidJsonAsInPython(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        assertThrows(MalformedPayloadException.class, () -> JSON.deserialize(bytes));
+    }
+
     @Test
     void safeToShareBetweenThreads() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -403,7 +403,8 @@ public final class PickleReader {
             }
             default -> {}
         }
-        if (!t.matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?") || t.length() > 400) {
+        // The length first: this pattern backtracks quadratically over a long run of digits.
+        if (t.length() > 400 || !t.matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?")) {
             throw new MalformedPayloadException("malformed pickle: FLOAT is not a decimal number");
         }
         return Double.parseDouble(t);

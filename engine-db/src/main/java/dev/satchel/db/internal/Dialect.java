@@ -366,8 +366,11 @@ public abstract class Dialect {
             return exact != null ? exact : parseAny(text);
         }
 
-        /** The text Django writes, {@code YYYY-MM-DD HH:MM:SS[.ffffff]}, without a parser; else null. */
-        private static Instant parseExact(String t) {
+        /**
+         * The text Django writes, {@code YYYY-MM-DD HH:MM:SS[.ffffff]}, without a parser; else null.
+         * Package-private, as is {@link #parseAny}, so that tests can check that both paths agree.
+         */
+        static Instant parseExact(String t) {
             int n = t.length();
             if ((n != 19 && n != 26)
                     || t.charAt(4) != '-'
@@ -411,7 +414,7 @@ public abstract class Dialect {
             return value;
         }
 
-        private static Instant parseAny(String text) {
+        static Instant parseAny(String text) {
             String iso = text.trim().replace(' ', 'T');
             try {
                 return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);
